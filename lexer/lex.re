@@ -66,6 +66,15 @@ mk(struct sb_lexer *l, int code, const unsigned char *tok)
 	return t;
 }
 
+/* A comment ends before the CR of a CRLF line end. */
+static struct sb_token
+comment(struct sb_lexer *l, const unsigned char *tok)
+{
+	if (l->cur - tok > 1 && l->cur[-1] == '\r' && l->cur[0] == '\n')
+		l->cur--;
+	return mk(l, TK_COMMENT, tok);
+}
+
 /* What stopped the string body that started at TOK. */
 static struct sb_token
 unterminated(struct sb_lexer *l, const unsigned char *tok, enum sb_lex_why why)
@@ -123,8 +132,8 @@ loop:
 
 	$                       { return mk(l, TK_EOF, tok); }
 	ws+                     { goto loop; }
-	";" cmtc*               { return mk(l, TK_COMMENT, tok); }
-	"#!" cmtc*              { return mk(l, TK_COMMENT, tok); }
+	";" cmtc*               { return comment(l, tok); }
+	"#!" cmtc*              { return comment(l, tok); }
 	"("                     { return mk(l, TK_LP, tok); }
 	")"                     { return mk(l, TK_RP, tok); }
 	"'"                     { return mk(l, TK_QUOTE, tok); }

@@ -4,19 +4,43 @@
 */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/source.h"
 #include "lexer/literal.h"
 
+/* The largest magnitude a number literal may have, in every radix. */
+#define NUMBER_MAX ((INT64_C(1) << 62) - 1)
+
 static int
-fail(struct sb_lit_error *err, uint32_t off, uint32_t len, const char *msg)
+fail(struct sb_lit_error *err, uint32_t off, uint32_t len, const char *fmt,
+    ...)
 {
+	va_list ap;
+
 	err->off = off;
 	err->len = len;
-	err->msg = msg;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
 	return -1;
+}
+
+/* "'TEXT'" of a token for messages, cut at a character boundary. */
+static const char *
+subject(const char *p, uint32_t n, char *buf, size_t size)
+{
+	uint32_t k = 0, m;
+
+	while (k < n && k < 40) {
+		m = sb_utf8_seq(p + k, n - k);
+		k += m ? m : 1;
+	}
+	snprintf(buf, size, "%.*s%s", (int)k, p, k < n ? "..." : "");
+	return buf;
 }
 
 static int
@@ -90,11 +114,11 @@ sb_lit_string(const char *p, uint32_t n, struct sb_arena *a,
 		    isoct((unsigned char)p[j]); j++)
 			val = val * 8 + (p[j] - '0');
 		if (j - i - 1 < 2)
-			return fail(err, i, 2, "invalid escape in string: an "
-			    "octal escape needs two or three digits");
+			return fail(err, i, 2, "invalid escape in string: "
+			    "'\\%c' needs two or three octal digits", p[i + 1]);
 		if (val > 255)
 			return fail(err, i, j - i, "invalid escape in string: "
-			    "octal escape above \\377");
+			    "'%.*s' is above '\\377'", (int)(j - i), p + i);
 		v[k++] = (char)val;
 		i = j - 1;
 	}
@@ -108,26 +132,34 @@ static int
 radixnumber(const char *p, uint32_t n, struct sb_number *out,
     struct sb_lit_error *err)
 {
+	const char *kind;
+	char buf[64];
 	int base, neg = 0;
-	uint32_t i = 2;
+	uint32_t i = 2, m;
 	uint64_t v = 0;
 
 	switch (p[1]) {
-	case 'x': case 'X': base = 16; break;
-	case 'o': case 'O': base = 8; break;
-	case 'b': case 'B': base = 2; break;
-	default: base = 10; break;
+	case 'x': case 'X': base = 16; kind = "hexadecimal"; break;
+	case 'o': case 'O': base = 8; kind = "octal"; break;
+	case 'b': case 'B': base = 2; kind = "binary"; break;
+	default: base = 10; kind = "decimal"; break;
 	}
 	if (i < n && (p[i] == '-' || p[i] == '+'))
 		neg = p[i++] == '-';
 	if (i == n)
-		return fail(err, 0, n, "invalid number: no digits");
+		return fail(err, 0, n, "invalid number '%s': no digits",
+		    subject(p, n, buf, sizeof buf));
 	for (; i < n; i++) {
 		int d = hexval((unsigned char)p[i]);
-		if (d < 0 || d >= base)
-			return fail(err, i, 1, "invalid digit in number");
-		if (v > (UINT64_C(1) << 62) / (uint64_t)base)
-			return fail(err, 0, n, "number out of range");
+		if (d < 0 || d >= base) {
+			m = sb_utf8_seq(p + i, n - i);
+			return fail(err, i, m ? m : 1, "invalid digit '%.*s' "
+			    "in %s number '%s'", (int)(m ? m : 1), p + i, kind,
+			    subject(p, n, buf, sizeof buf));
+		}
+		if (v > ((uint64_t)NUMBER_MAX - (uint64_t)d) / (uint64_t)base)
+			return fail(err, 0, n, "number '%s' out of range",
+			    subject(p, n, buf, sizeof buf));
 		v = v * (uint64_t)base + (uint64_t)d;
 	}
 	out->isint = 1;
@@ -140,30 +172,35 @@ int
 sb_lit_number(const char *p, uint32_t n, struct sb_number *out,
     struct sb_lit_error *err)
 {
-	char tmp[64], *end;
+	char *tmp, *end, buf[64];
+	int r = 0;
 
 	if (p[0] == '#')
 		return radixnumber(p, n, out, err);
-	if (n >= sizeof tmp)
-		return fail(err, 0, n, "number out of range");
+	tmp = malloc(n + 1);
+	if (!tmp)
+		return fail(err, 0, n, "out of memory");
 	memcpy(tmp, p, n);
 	tmp[n] = 0;
 	errno = 0;
 	if (!memchr(p, '.', n) && !memchr(p, 'e', n) && !memchr(p, 'E', n)) {
 		long long v = strtoll(tmp, &end, 10);
-		if (errno == ERANGE || v > INT64_MAX / 4 || v < INT64_MIN / 4)
-			return fail(err, 0, n, "number out of range");
+		if (errno == ERANGE || v > NUMBER_MAX || v < -NUMBER_MAX)
+			r = fail(err, 0, n, "number '%s' out of range",
+			    subject(p, n, buf, sizeof buf));
 		out->isint = 1;
 		out->i = v;
 		out->d = (double)v;
-		return 0;
+	} else {
+		out->d = strtod(tmp, &end);
+		if ((errno == ERANGE && out->d != 0) || !isfinite(out->d))
+			r = fail(err, 0, n, "number '%s' out of range",
+			    subject(p, n, buf, sizeof buf));
+		out->isint = 0;
+		out->i = 0;
 	}
-	out->d = strtod(tmp, &end);
-	if (errno == ERANGE || !isfinite(out->d))
-		return fail(err, 0, n, "number out of range");
-	out->isint = 0;
-	out->i = 0;
-	return 0;
+	free(tmp);
+	return r;
 }
 
 static const struct {
@@ -203,5 +240,9 @@ sb_lit_char(const char *p, uint32_t n, uint32_t *cp,
 			*cp = charnames[i].cp;
 			return 0;
 		}
-	return fail(err, 0, n, "unknown character name");
+	{
+		char buf[64];
+		return fail(err, 0, n, "unknown character name '%s'",
+		    subject(p, n, buf, sizeof buf));
+	}
 }

@@ -14,7 +14,7 @@
 struct sb_lit_error {
 	uint32_t off;           /* from the token's first byte */
 	uint32_t len;           /* bytes to underline */
-	const char *msg;        /* static text, lower-case, no full stop */
+	char msg[160];          /* lower-case, no full stop, subject quoted */
 };
 
 /*

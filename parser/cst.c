@@ -28,12 +28,17 @@ putpos(struct sb_source *s, uint32_t off, FILE *f)
 	fprintf(f, "%u:%u", pos.line, pos.col);
 }
 
+/* The first and the last character of SP (not its last byte). */
 static void
 putrange(struct sb_source *s, struct sb_span sp, FILE *f)
 {
+	uint32_t last = sp.len ? sp.off + sp.len - 1 : sp.off;
+
+	while (last > sp.off && ((unsigned char)s->text[last] & 0xc0) == 0x80)
+		last--;
 	putpos(s, sp.off, f);
 	fputc('-', f);
-	putpos(s, sp.len ? sp.off + sp.len - 1 : sp.off, f);
+	putpos(s, last, f);
 }
 
 /* Write LEN bytes of P as a C-style quoted string. */
@@ -45,6 +50,18 @@ putquoted(const char *p, uint32_t len, FILE *f)
 	fputc('"', f);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)p[i];
+		uint32_t m;
+		if (c >= 0x80) {
+			/* valid UTF-8 as it is, any other byte escaped */
+			m = sb_utf8_seq(p + i, len - i);
+			if (m) {
+				fwrite(p + i, 1, m, f);
+				i += m - 1;
+			} else {
+				fprintf(f, "\\x%02x", c);
+			}
+			continue;
+		}
 		switch (c) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;

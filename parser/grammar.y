@@ -304,6 +304,7 @@ illegal(struct sb_reader *r, const struct sb_lexer *l, struct sb_token t)
 	switch (l->why) {
 	case SB_LEX_UNTERMINATED_STRING:
 	case SB_LEX_UNTERMINATED_RAW:
+		/* the line the end of file is on (LANGUAGE.md §13.2) */
 		linecol(r, r->src->len, at, sizeof at);
 		*strchr(at, ':') = 0;
 		error(r, t.off, l->why == SB_LEX_UNTERMINATED_RAW ? 2 : 1,
@@ -311,8 +312,9 @@ illegal(struct sb_reader *r, const struct sb_lexer *l, struct sb_token t)
 		    "without a closing '\"'", at);
 		return;
 	case SB_LEX_NUL:
-		error(r, l->bad, 1, "NUL byte in source%s",
-		    l->bad > t.off ? " inside a string" : "");
+		error(r, l->bad, 1, "NUL byte %s", l->bad > t.off &&
+		    (*p == '"' || (p[0] == '#' && p[1] == '"')) ?
+		    "inside a string" : "in source");
 		return;
 	case SB_LEX_BAD_UTF8:
 		snprintf(buf, sizeof buf, "0x%02X",
@@ -327,17 +329,24 @@ illegal(struct sb_reader *r, const struct sb_lexer *l, struct sb_token t)
 	default:
 		break;
 	}
-	/* undefined sharp expressions: quote at most the word after '#' */
-	for (wlen = 1; wlen < t.len && wlen < 24; wlen++)
-		;
-	snprintf(buf, sizeof buf, "%.*s", (int)wlen, p);
+	/* undefined sharp expressions: quote at most 24 bytes of the word,
+	** cut at a character boundary */
+	for (wlen = 0; wlen < t.len;) {
+		uint32_t m = sb_utf8_seq(p + wlen, t.len - wlen);
+		if (wlen + (m ? m : 1) > 24)
+			break;
+		wlen += m ? m : 1;
+	}
+	snprintf(buf, sizeof buf, "%.*s%s", (int)wlen, p,
+	    wlen < t.len ? "..." : "");
 	if (t.len >= 2 && (p[1] == '|' || p[1] == ';'))
 		error(r, t.off, 2, "undefined sharp expression '%s': SBPL has "
 		    "only ';' comments", buf);
 	else if ((t.off == 0 || p[-1] == '\n') && isdirective(p + 1, t.len - 1))
 		error(r, t.off, t.len, "undefined sharp expression '%s': this "
 		    "looks like C preprocessor input; compile with --cpp", buf);
-	else if (t.len > 1 && (p[1] == 't' || p[1] == 'f'))
+	else if ((t.len == 5 && memcmp(p, "#true", 5) == 0) ||
+	    (t.len == 6 && memcmp(p, "#false", 6) == 0))
 		error(r, t.off, t.len, "undefined sharp expression '%s': "
 		    "booleans are written #t and #f", buf);
 	else
@@ -354,7 +363,13 @@ linemark(struct sb_reader *r, struct sb_token t)
 	uint32_t next = t.off + t.len + 1;
 
 	if (r->src->kind != SB_SRC_CPP || (t.off > 0 && p[-1] != '\n')) {
-		error(r, t.off, 1, "undefined sharp expression '%s'", "#");
+		if (t.off == 0 || p[-1] == '\n')
+			error(r, t.off, 1, "undefined sharp expression '%s': "
+			    "this looks like C preprocessor output; compile "
+			    "with --cpp", "#");
+		else
+			error(r, t.off, 1, "undefined sharp expression '%s'",
+			    "#");
 		return -1;
 	}
 	for (q = p + 1; q < e && *q == ' '; q++)
@@ -472,7 +487,19 @@ check(struct sb_reader *r, struct sb_token t)
 		return 0;
 	}
 	if (t.code == TK_DOT) {
-		if (!f || f->code != TK_LP) {
+		if (f && isquote(f->code)) {
+			error(r, t.off, 1, "expected a datum after '%s'",
+			    sb_token_name(f->code));
+			note(r, f->off, f->code == TK_SPLICE ? 2 : 1,
+			    "'%s' is here", sb_token_name(f->code));
+			return -1;
+		}
+		if (f && f->code == TK_VECOPEN) {
+			error(r, t.off, 1, "unexpected '.' in a vector: only "
+			    "lists can be dotted%s", "");
+			return -1;
+		}
+		if (!f) {
 			error(r, t.off, 1, "unexpected '.' outside a list%s", "");
 			return -1;
 		}
@@ -512,7 +539,8 @@ unclosed(struct sb_reader *r)
 	if (isquote(f->code)) {
 		error(r, eof, 0, "expected a datum after '%s' before end of "
 		    "file", sb_token_name(f->code));
-		note(r, f->off, 1, "'%s' is here", sb_token_name(f->code));
+		note(r, f->off, f->code == TK_SPLICE ? 2 : 1, "'%s' is here",
+		    sb_token_name(f->code));
 		return;
 	}
 	for (i = 0; i < r->nframes; i++)
@@ -523,18 +551,22 @@ unclosed(struct sb_reader *r)
 			n++;
 		}
 	if (n == 1) {
-		error(r, eof, 0, "expected ')' to close '(' at %s before end "
-		    "of file", linecol(r, inner->off, a, sizeof a));
+		snprintf(msg, sizeof msg, "expected ')' to close '%s' at %s "
+		    "before end of file", sb_token_name(inner->code),
+		    linecol(r, inner->off, a, sizeof a));
+		error(r, eof, 0, "%s", msg);
 		note(r, inner->off, inner->code == TK_VECOPEN ? 2 : 1,
-		    "'(' opened here%s", "");
+		    "'%s' opened here", sb_token_name(inner->code));
 	} else {
 		snprintf(msg, sizeof msg, "%u unclosed '(' at end of file: "
 		    "innermost at %s, outermost at %s", n,
 		    linecol(r, inner->off, a, sizeof a),
 		    linecol(r, outer->off, b, sizeof b));
 		error(r, eof, 0, "%s", msg);
-		note(r, inner->off, 1, "innermost '(' opened here%s", "");
-		note(r, outer->off, 1, "outermost '(' opened here%s", "");
+		note(r, inner->off, inner->code == TK_VECOPEN ? 2 : 1,
+		    "innermost '%s' opened here", sb_token_name(inner->code));
+		note(r, outer->off, outer->code == TK_VECOPEN ? 2 : 1,
+		    "outermost '%s' opened here", sb_token_name(outer->code));
 	}
 	if (r->haveswallow && r->swallow.off > inner->off) {
 		struct sb_token s = r->swallow;
