@@ -58,6 +58,8 @@ sb_arena_alloc(struct sb_arena *a, size_t n)
 	struct sb_chunk *c;
 	char *p;
 
+	if (n > a->limit)
+		sb_fatal("arena limit of %zu bytes exceeded", a->limit);
 	n = n ? (n + ALIGN - 1) & ~(size_t)(ALIGN - 1) : ALIGN;
 	if ((size_t)(a->end - a->cur) >= n) {
 		p = a->cur;
@@ -97,7 +99,9 @@ sb_arena_strndup(struct sb_arena *a, const char *s, size_t n)
 void *
 sb_arena_memdup(struct sb_arena *a, const void *p, size_t n)
 {
-	return memcpy(sb_arena_alloc(a, n), p, n);
+	void *q = sb_arena_alloc(a, n);
+
+	return n ? memcpy(q, p, n) : q;
 }
 
 struct sb_arena_mark

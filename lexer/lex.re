@@ -158,7 +158,10 @@ loop:
 	}
 	"#" [\\|;]?             { return illegal(l, tok, SB_LEX_SHARP); }
 	atomstart atomc*        {
-		if (l->cur - tok == 1 && *tok == '.')
+		/* the dot of a pair is followed by space, tab or newline
+		** (LANGUAGE.md §3.1); "(a .)" holds the symbol "." */
+		if (l->cur - tok == 1 && *tok == '.' && (*l->cur == ' ' ||
+		    *l->cur == '\t' || *l->cur == '\n'))
 			return mk(l, TK_DOT, tok);
 		if (isnumber(tok, l->cur))
 			return mk(l, TK_NUMBER, tok);
