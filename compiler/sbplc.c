@@ -10,18 +10,21 @@
 
 #include "common/cli.h"
 #include "common/ctx.h"
+#include "compiler/compile.h"
 #include "compiler/cpp.h"
+#include "compiler/profile.h"
+#include "kext/target.h"
 #include "lexer/lex.h"
 #include "parser/cst.h"
 
-enum dump { DUMP_NONE, DUMP_TOKENS, DUMP_CST, DUMP_SOURCE };
+enum dump { DUMP_NONE, DUMP_TOKENS, DUMP_CST, DUMP_SOURCE, DUMP_RULES };
 
 struct opts {
 	enum dump dump;
-	int cpp;                        /* --cpp */
-	const char **cppdefs;           /* --cpp-define values */
-	size_t ncppdefs;
-	const char *stdin_name;         /* --stdin-filename */
+	struct sb_options co;           /* what sb_compile() needs */
+	struct sb_define *params;       /* -D, owned */
+	const char **incdirs;           /* -I, owned array */
+	const char **cppdefs;           /* --cpp-define values, owned array */
 	enum sb_color color;
 	enum sb_diag_style style;
 };
@@ -32,7 +35,12 @@ usage(void)
 	printf("Usage: %s [OPTION]... FILE...\n"
 	    "Compile Apple Sandbox Profile Language (SBPL) profiles.\n"
 	    "\n"
-	    "  --dump=STAGE           print a stage and stop: tokens, cst, source\n"
+	    "  -D NAME=VALUE          set parameter NAME, as (param \"NAME\") reads it\n"
+	    "  -I DIR                 search DIR for imported files\n"
+	    "  --target=T             vocabulary and format: macos14 (default)\n"
+	    "  --report-all           add the report modifier to every allow\n"
+	    "  --dump=STAGE           print a stage and stop: tokens, cst, source,\n"
+	    "                         rules\n"
 	    "  --cpp                  run the C preprocessor first (.sb.in files)\n"
 	    "  --cpp-define=NAME[=V]  define a preprocessor macro (with --cpp)\n"
 	    "  --stdin-filename=NAME  name to show for '-' (standard input)\n"
@@ -49,17 +57,45 @@ usage(void)
 static void
 addcppdef(struct opts *o, const char *d)
 {
-	o->cppdefs = xrealloc(o->cppdefs, (o->ncppdefs + 1) *
+	o->cppdefs = xrealloc(o->cppdefs, (o->co.ncppdefs + 1) *
 	    sizeof *o->cppdefs);
-	o->cppdefs[o->ncppdefs++] = d;
+	o->cppdefs[o->co.ncppdefs++] = d;
+	o->co.cppdefs = o->cppdefs;
+}
+
+static void
+adddefine(struct opts *o, char *arg)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg)
+		sb_cli_usage_error("-D needs NAME=VALUE, got '%s'", arg);
+	*eq = 0;
+	o->params = xrealloc(o->params, (o->co.nparams + 1) *
+	    sizeof *o->params);
+	o->params[o->co.nparams].name = arg;
+	o->params[o->co.nparams].value = eq + 1;
+	o->co.nparams++;
+	o->co.params = o->params;
+}
+
+static void
+addincdir(struct opts *o, const char *dir)
+{
+	o->incdirs = xrealloc(o->incdirs, (o->co.nincdirs + 1) *
+	    sizeof *o->incdirs);
+	o->incdirs[o->co.nincdirs++] = dir;
+	o->co.incdirs = o->incdirs;
 }
 
 static void
 parseopts(struct opts *o, int argc, char **argv)
 {
 	enum { OPT_DUMP = 256, OPT_CPP, OPT_CPPDEF, OPT_STDIN, OPT_COLOR,
-		OPT_DIAGFMT, OPT_VERSION };
+		OPT_DIAGFMT, OPT_VERSION, OPT_TARGET, OPT_REPORTALL };
 	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "report-all", no_argument, NULL, OPT_REPORTALL },
 		{ "dump", required_argument, NULL, OPT_DUMP },
 		{ "cpp", no_argument, NULL, OPT_CPP },
 		{ "cpp-define", required_argument, NULL, OPT_CPPDEF },
@@ -72,8 +108,23 @@ parseopts(struct opts *o, int argc, char **argv)
 	};
 	int c, v;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hD:I:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'D':
+			adddefine(o, optarg);
+			break;
+		case 'I':
+			addincdir(o, optarg);
+			break;
+		case OPT_TARGET:
+			if (!(o->co.target = sb_target_find(optarg,
+			    strlen(optarg))))
+				sb_cli_usage_error("unknown target '%s' "
+				    "(macos14)", optarg);
+			break;
+		case OPT_REPORTALL:
+			o->co.report_all = 1;
+			break;
 		case OPT_DUMP:
 			if (strcmp(optarg, "tokens") == 0)
 				o->dump = DUMP_TOKENS;
@@ -81,18 +132,21 @@ parseopts(struct opts *o, int argc, char **argv)
 				o->dump = DUMP_CST;
 			else if (strcmp(optarg, "source") == 0)
 				o->dump = DUMP_SOURCE;
+			else if (strcmp(optarg, "rules") == 0)
+				o->dump = DUMP_RULES;
 			else
 				sb_cli_usage_error("unknown stage '%s' for "
-				    "--dump (tokens, cst, source)", optarg);
+				    "--dump (tokens, cst, source, rules)",
+				    optarg);
 			break;
 		case OPT_CPP:
-			o->cpp = 1;
+			o->co.cpp = 1;
 			break;
 		case OPT_CPPDEF:
 			addcppdef(o, optarg);
 			break;
 		case OPT_STDIN:
-			o->stdin_name = optarg;
+			o->co.stdin_name = optarg;
 			break;
 		case OPT_COLOR:
 			if ((v = sb_diag_parse_color(optarg)) < 0)
@@ -142,67 +196,91 @@ dumptokens(struct sb_ctx *ctx, uint32_t id, FILE *f)
 	return t.code == TK_ILLEGAL ? -1 : 0;
 }
 
-static int64_t
-load(struct sb_ctx *ctx, const struct opts *o, const char *path)
+/* The per-file dumps: tokens, the tree, the tree printed back. */
+static int
+dumpfiles(struct opts *o, int argc, char **argv)
 {
-	int64_t id;
+	struct sb_unit u;
+	int status = SB_EXIT_OK, i;
 
-	if (o->cpp)
-		return sb_cpp_source(ctx, path, o->cppdefs, o->ncppdefs);
-	id = sb_source_read(&ctx->sources, path, o->stdin_name);
-	if (id < 0)
-		fprintf(stderr, "%s: cannot read '%s': %s\n", sb_progname(),
-		    path, errno == EFBIG ? "file larger than 16 MiB" :
-		    strerror(errno));
-	return id;
+	for (i = optind; i < argc && status == SB_EXIT_OK; i++) {
+		const char *in = argv[i];
+		struct sb_cst *cst;
+		uint32_t src;
+
+		if (o->dump == DUMP_TOKENS && !o->co.cpp) {
+			int64_t id;
+			memset(&u, 0, sizeof u);
+			sb_ctx_init(&u.ctx);
+			id = sb_source_read(&u.ctx.sources, in, o->co.stdin_name);
+			if (id < 0) {
+				fprintf(stderr, "%s: cannot read '%s': %s\n",
+				    sb_progname(), in, strerror(errno));
+				status = SB_EXIT_USAGE;
+			} else if (dumptokens(&u.ctx, (uint32_t)id, stdout) < 0) {
+				/* the scan stopped early: the reader says why */
+				if (!sb_read(&u.ctx, (uint32_t)id))
+					status = SB_EXIT_INPUT;
+			}
+			sb_diag_render(&u.ctx.diag, stderr, o->style,
+			    sb_diag_want_color(stderr, o->color));
+			sb_ctx_free(&u.ctx);
+			continue;
+		}
+		if (sb_compile(&u, &o->co, &in, 1, SB_STAGE_READ) < 0) {
+			status = u.io_error ? SB_EXIT_USAGE : SB_EXIT_INPUT;
+		} else {
+			cst = u.files[0];
+			src = cst->src;
+			if (o->dump == DUMP_TOKENS)
+				dumptokens(&u.ctx, src, stdout);
+			else if (o->dump == DUMP_CST)
+				sb_cst_dump(&u.ctx, cst, stdout);
+			else if (sb_cst_print(&u.ctx, cst, stdout) < 0) {
+				fprintf(stderr, "%s: internal error: the tree "
+				    "of '%s' does not cover its text\n",
+				    sb_progname(), in);
+				status = SB_EXIT_USAGE;
+			}
+		}
+		sb_diag_render(&u.ctx.diag, stderr, o->style,
+		    sb_diag_want_color(stderr, o->color));
+		sb_unit_free(&u);
+	}
+	return status;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct opts o = { 0 };
-	struct sb_ctx ctx;
-	int status = SB_EXIT_OK, i;
+	struct opts o;
+	struct sb_unit u;
+	int status = SB_EXIT_OK;
 
+	memset(&o, 0, sizeof o);
 	o.color = SB_COLOR_AUTO;
 	parseopts(&o, argc, argv);
-	sb_ctx_init(&ctx);
-	for (i = optind; i < argc && status == SB_EXIT_OK; i++) {
-		int64_t id = load(&ctx, &o, argv[i]);
-		struct sb_cst *cst;
-
-		if (id < 0) {
-			status = o.cpp ? SB_EXIT_INPUT : SB_EXIT_USAGE;
-			break;
-		}
-		if (o.dump == DUMP_TOKENS &&
-		    dumptokens(&ctx, (uint32_t)id, stdout) == 0)
-			continue;
-		/* a token dump that stopped early: the reader says why */
-		cst = sb_read(&ctx, (uint32_t)id);
-		if (!cst) {
-			status = SB_EXIT_INPUT;
-			break;
-		}
-		if (o.dump == DUMP_TOKENS)
-			continue;
-		if (o.dump == DUMP_CST)
-			sb_cst_dump(&ctx, cst, stdout);
-		else if (o.dump == DUMP_SOURCE && sb_cst_print(&ctx, cst,
-		    stdout) < 0) {
-			fprintf(stderr, "%s: internal error: the tree of '%s' "
-			    "does not cover its text\n", sb_progname(), argv[i]);
-			status = SB_EXIT_USAGE;
-		}
+	if (o.dump == DUMP_TOKENS || o.dump == DUMP_CST ||
+	    o.dump == DUMP_SOURCE) {
+		status = dumpfiles(&o, argc, argv);
+		goto out;
 	}
-	sb_diag_render(&ctx.diag, stderr, o.style,
+	if (sb_compile(&u, &o.co, (const char *const *)argv + optind,
+	    (uint32_t)(argc - optind), SB_STAGE_EVAL) < 0)
+		status = u.io_error ? SB_EXIT_USAGE : SB_EXIT_INPUT;
+	else if (o.dump == DUMP_RULES)
+		sb_profile_dump(&u.ctx, u.profile, stdout);
+	sb_diag_render(&u.ctx.diag, stderr, o.style,
 	    sb_diag_want_color(stderr, o.color));
+	sb_unit_free(&u);
+out:
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: write error: %s\n", sb_progname(),
 		    strerror(errno));
 		status = SB_EXIT_USAGE;
 	}
-	sb_ctx_free(&ctx);
+	free(o.params);
+	free(o.incdirs);
 	free(o.cppdefs);
 	return status;
 }

@@ -1,0 +1,448 @@
+/*
+** The eval/apply loop (LANGUAGE.md §2, §4). Tail positions (the last form
+** of a body, the arms of if/cond/case/when/unless/and/or, procedure
+** application) continue the loop instead of recursing, so named-let loops
+** run in constant C stack; everything else recurses through sb_eval(),
+** which bounds the depth. The evaluator stops at the first error: every
+** function returns NULL and the callers unwind (DESIGN.md §10.3).
+**
+** Rule provenance: e->site is the innermost procedure call written in user
+** source (not stdlib-sb/). It is set when such a call is applied and
+** restored when a non-tail evaluation returns, so a rule emitted through a
+** library wrapper (with-filter) is sited at the user's (allow …) form.
+*/
+#include <stdarg.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/limits.h"
+#include "compiler/eval.h"
+#include "compiler/primitives.h"
+
+/* ORDER: enum sb_frame_kind */
+static const char *const framenote[] = {
+	"in call to '%s' here", "in expansion of '%s' here",
+	"in file imported from here", "in the finaliser called here",
+};
+
+struct sb_value *
+sb_eval_error(struct sb_eval *e, struct sb_span span, const char *fmt, ...)
+{
+	struct sb_buf b = SB_BUF_INIT;
+	va_list ap;
+	uint32_t i;
+
+	if (e->failed)
+		return NULL;
+	e->failed = 1;
+	va_start(ap, fmt);
+	sb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	sb_diag(&e->ctx->diag, SB_ERROR, "eval", span, "%s", b.data);
+	sb_buf_free(&b);
+	for (i = e->nstack; i-- > 0;) {
+		const struct sb_frame *f = &e->stack[i];
+		if (f->span.src == SB_NOSRC)
+			continue;
+		sb_diag_note(&e->ctx->diag, f->span, framenote[f->kind],
+		    f->name ? f->name->name : "");
+	}
+	return NULL;
+}
+
+int
+sb_eval_in_library(const struct sb_eval *e, struct sb_span span)
+{
+	const struct sb_source *s = sb_source_get(&e->ctx->sources, span.src);
+
+	return !s || s->kind == SB_SRC_EMBEDDED;
+}
+
+/* --- environments ------------------------------------------------------ */
+
+struct sb_env *
+sb_env_new(struct sb_eval *e, struct sb_env *parent, uint32_t cap)
+{
+	struct sb_env *env = sb_arena_alloc(e->a, sizeof *env);
+
+	env->parent = parent;
+	env->n = 0;
+	env->cap = cap ? cap : 4;
+	env->b = sb_arena_alloc(e->a, env->cap * sizeof *env->b);
+	return env;
+}
+
+void
+sb_env_define(struct sb_eval *e, struct sb_env *env, struct sb_sym *sym,
+    struct sb_value *val, struct sb_span def)
+{
+	struct sb_binding *b;
+	uint32_t i;
+
+	if (!env) {
+		b = sym->global;
+		if (!b) {
+			b = sb_arena_calloc(e->a, sizeof *b);
+			b->sym = sym;
+			b->next = e->globals;
+			e->globals = b;
+			sym->global = b;
+		}
+		b->val = val;
+		b->def = def;
+		return;
+	}
+	for (i = 0; i < env->n; i++)
+		if (env->b[i].sym == sym) {
+			env->b[i].val = val;
+			env->b[i].def = def;
+			return;
+		}
+	if (env->n == env->cap) {
+		struct sb_binding *nb = sb_arena_alloc(e->a,
+		    2 * env->cap * sizeof *nb);
+		memcpy(nb, env->b, env->n * sizeof *nb);
+		env->b = nb;
+		env->cap *= 2;
+	}
+	b = &env->b[env->n++];
+	memset(b, 0, sizeof *b);
+	b->sym = sym;
+	b->val = val;
+	b->def = def;
+}
+
+struct sb_binding *
+sb_env_lookup(struct sb_env *env, const struct sb_sym *sym)
+{
+	uint32_t i;
+
+	for (; env; env = env->parent)
+		for (i = 0; i < env->n; i++)
+			if (env->b[i].sym == sym)
+				return &env->b[i];
+	return sym->global;
+}
+
+void
+sb_env_global(struct sb_eval *e, const char *name, struct sb_value *val)
+{
+	static const struct sb_span nospan = { SB_NOSRC, 0, 0 };
+
+	sb_env_define(e, NULL, sb_intern(&e->ctx->syms, name, strlen(name)),
+	    val, nospan);
+}
+
+/* --- frames ------------------------------------------------------------ */
+
+void
+sb_frame_push(struct sb_eval *e, enum sb_frame_kind kind, struct sb_span span,
+    const struct sb_sym *name)
+{
+	struct sb_frame *f;
+
+	if (e->nstack == e->capstack) {
+		e->capstack = e->capstack ? e->capstack * 2 : 16;
+		e->stack = xrealloc(e->stack, e->capstack * sizeof *e->stack);
+	}
+	f = &e->stack[e->nstack++];
+	f->kind = kind;
+	f->span = span;
+	f->name = name;
+	f->up = NULL;
+}
+
+void
+sb_frame_pop(struct sb_eval *e)
+{
+	e->nstack--;
+}
+
+const struct sb_frame *
+sb_frame_capture(struct sb_eval *e)
+{
+	struct sb_frame *chain = NULL, *f;
+	uint32_t i;
+
+	for (i = 0; i < e->nstack; i++) {
+		f = sb_arena_memdup(e->a, &e->stack[i], sizeof *f);
+		f->up = chain;
+		chain = f;
+	}
+	return chain;
+}
+
+/* --- helpers ----------------------------------------------------------- */
+
+struct sb_value *
+sb_list_from(struct sb_eval *e, struct sb_value **v, uint32_t n,
+    struct sb_span span)
+{
+	struct sb_value *l = e->nil;
+
+	while (n-- > 0)
+		l = sb_value_cons(e->a, v[n], l, span);
+	return l;
+}
+
+int
+sb_want(struct sb_eval *e, const char *proc, uint32_t argno,
+    struct sb_value *v, enum sb_vkind kind, const char *what)
+{
+	struct sb_buf b = SB_BUF_INIT;
+
+	if (v->kind == kind)
+		return 0;
+	sb_value_write(&b, v, 0, 60);
+	if (v->param)
+		sb_eval_error(e, v->span, "%s: argument %u must be %s, got %s: "
+		    "parameter '%s' is not set (define it with -D %s=VALUE)",
+		    proc, argno, what, b.data, v->param->name, v->param->name);
+	else
+		sb_eval_error(e, v->span, "%s: argument %u must be %s, got %s",
+		    proc, argno, what, b.data);
+	sb_buf_free(&b);
+	return -1;
+}
+
+/* --- the loop ---------------------------------------------------------- */
+
+static struct sb_value *
+unbound(struct sb_eval *e, struct sb_value *x)
+{
+	return sb_eval_error(e, x->span, "unbound variable '%s'",
+	    x->u.sym->name);
+}
+
+/* Bind a closure's parameters to ARGS in a new frame. */
+static struct sb_env *
+bindargs(struct sb_eval *e, struct sb_closure *c, struct sb_value **args,
+    uint32_t nargs, struct sb_span call)
+{
+	struct sb_env *env;
+	uint32_t i;
+
+	if (nargs < c->nparams || (!c->rest && nargs > c->nparams)) {
+		sb_eval_error(e, call, "'%s': too %s arguments (expected %s%u, "
+		    "got %u)", c->name ? c->name->name : "lambda",
+		    nargs < c->nparams ? "few" : "many",
+		    c->rest ? "at least " : "", c->nparams, nargs);
+		return NULL;
+	}
+	env = sb_env_new(e, c->env, c->nparams + (c->rest ? 1 : 0) + 2);
+	for (i = 0; i < c->nparams; i++)
+		sb_env_define(e, env, c->params[i], args[i], c->span);
+	if (c->rest)
+		sb_env_define(e, env, c->rest, sb_list_from(e, args + i,
+		    nargs - i, call), c->span);
+	return env;
+}
+
+static struct sb_value *
+callbuiltin(struct sb_eval *e, const struct sb_builtin *bi,
+    struct sb_value **args, uint32_t nargs, struct sb_span call)
+{
+	if ((int32_t)nargs < bi->min)
+		return sb_eval_error(e, call, "%s: too few arguments "
+		    "(expected %s%d, got %u)", bi->name,
+		    bi->max != bi->min ? "at least " : "", bi->min, nargs);
+	if (bi->max >= 0 && (int32_t)nargs > bi->max)
+		return sb_eval_error(e, call, "%s: too many arguments "
+		    "(expected %s%d, got %u)", bi->name,
+		    bi->max != bi->min ? "at most " : "", bi->max, nargs);
+	return bi->fn(e, args, nargs, call);
+}
+
+static struct sb_value *
+illegal(struct sb_eval *e, struct sb_value *f, struct sb_span span)
+{
+	struct sb_buf b = SB_BUF_INIT;
+
+	sb_value_write(&b, f, 0, 60);
+	sb_eval_error(e, span, "illegal function: %s is not a procedure",
+	    b.data);
+	sb_buf_free(&b);
+	return NULL;
+}
+
+/* Expand a macro call X with transformer M; the expansion to evaluate. */
+static struct sb_value *
+expand(struct sb_eval *e, struct sb_value *m, struct sb_value *x)
+{
+	struct sb_value *r;
+
+	sb_frame_push(e, SB_FRAME_EXPAND, x->span, m->u.clo->name);
+	if (m->u.clo->defmacro) {
+		struct sb_value **args, *p = x->u.pair.cdr;
+		uint32_t n = 0, i;
+		for (; p->kind == SB_V_PAIR; p = p->u.pair.cdr)
+			n++;
+		args = sb_arena_alloc(e->a, (n ? n : 1) * sizeof *args);
+		for (i = 0, p = x->u.pair.cdr; i < n; i++, p = p->u.pair.cdr)
+			args[i] = p->u.pair.car;
+		r = sb_apply(e, m, args, n, x->span);
+	} else {
+		r = sb_apply(e, m, &x, 1, x->span);
+	}
+	sb_frame_pop(e);
+	return r;
+}
+
+static struct sb_value *
+loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
+{
+	struct sb_value *f, *tail, **args, *p, *r;
+	struct sb_binding *b;
+	uint32_t n, i;
+
+	for (;;) {
+		if (e->failed)
+			return NULL;
+		if (++e->steps > SB_LIMIT_EVAL_STEPS)
+			return sb_eval_error(e, x->span, "evaluation took more "
+			    "than %u steps; is there an endless loop?",
+			    SB_LIMIT_EVAL_STEPS);
+		if (e->a->total > SB_LIMIT_ARENA_BYTES / 2)
+			return sb_eval_error(e, x->span, "evaluation used more "
+			    "than %llu MiB of memory",
+			    (unsigned long long)(SB_LIMIT_ARENA_BYTES >> 21));
+		if (x->kind == SB_V_SYMBOL) {
+			if (!(b = sb_env_lookup(env, x->u.sym)))
+				return unbound(e, x);
+			b->uses++;
+			return b->val;
+		}
+		if (x->kind != SB_V_PAIR)
+			return x;
+		f = x->u.pair.car;
+		if (f->kind == SB_V_SYMBOL) {
+			if (!(b = sb_env_lookup(env, f->u.sym)))
+				return unbound(e, f);
+			b->uses++;
+			f = b->val;
+		} else if (!(f = sb_eval(e, f, env))) {
+			return NULL;
+		}
+		if (f->kind == SB_V_FORM) {
+			tail = NULL;
+			r = sb_form_handlers[f->u.form](e, x, &env, &tail);
+			if (r || !tail)
+				return r;
+			x = tail;
+			continue;
+		}
+		if (!sb_eval_in_library(e, x->span))
+			e->site = x->span;
+		if (f->kind == SB_V_MACRO) {
+			if (!(x = expand(e, f, x)))
+				return NULL;
+			continue;
+		}
+		n = 0;
+		for (p = x->u.pair.cdr; p->kind == SB_V_PAIR; p = p->u.pair.cdr)
+			n++;
+		if (p->kind != SB_V_NIL)
+			return sb_eval_error(e, x->span, "malformed call: the "
+			    "argument list is not a proper list");
+		args = sb_arena_alloc(e->a, (n ? n : 1) * sizeof *args);
+		for (i = 0, p = x->u.pair.cdr; i < n; i++, p = p->u.pair.cdr)
+			if (!(args[i] = sb_eval(e, p->u.pair.car, env)))
+				return NULL;
+		if (!sb_eval_in_library(e, x->span))
+			e->site = x->span;
+		switch (f->kind) {
+		case SB_V_BUILTIN:
+			return callbuiltin(e, f->u.bi, args, n, x->span);
+		case SB_V_FCTOR:
+			return sb_prim_filter(e, f, args, n, x->span);
+		case SB_V_CLOSURE:
+			if (!(env = bindargs(e, f->u.clo, args, n, x->span)))
+				return NULL;
+			p = f->u.clo->body;
+			if (p->kind == SB_V_NIL)
+				return e->unspec;
+			for (; p->u.pair.cdr->kind == SB_V_PAIR;
+			    p = p->u.pair.cdr)
+				if (!sb_eval(e, p->u.pair.car, env))
+					return NULL;
+			x = p->u.pair.car;
+			continue;
+		default:
+			return illegal(e, f, x->u.pair.car->span);
+		}
+	}
+}
+
+struct sb_value *
+sb_eval(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
+{
+	struct sb_span site = e->site;
+	struct sb_value *r;
+
+	if (e->failed)
+		return NULL;
+	if (++e->depth > SB_LIMIT_CALL_DEPTH) {
+		e->depth--;
+		return sb_eval_error(e, x->span, "recursion deeper than %u "
+		    "levels", SB_LIMIT_CALL_DEPTH);
+	}
+	r = loop(e, x, env);
+	e->depth--;
+	e->site = site;
+	return r;
+}
+
+struct sb_value *
+sb_eval_body(struct sb_eval *e, struct sb_value *body, struct sb_env *env)
+{
+	struct sb_value *r = e->unspec;
+
+	for (; body->kind == SB_V_PAIR; body = body->u.pair.cdr)
+		if (!(r = sb_eval(e, body->u.pair.car, env)))
+			return NULL;
+	return r;
+}
+
+struct sb_value *
+sb_apply(struct sb_eval *e, struct sb_value *f, struct sb_value **args,
+    uint32_t nargs, struct sb_span call)
+{
+	struct sb_env *env;
+
+	switch (f->kind) {
+	case SB_V_BUILTIN:
+		return callbuiltin(e, f->u.bi, args, nargs, call);
+	case SB_V_FCTOR:
+		return sb_prim_filter(e, f, args, nargs, call);
+	case SB_V_CLOSURE:
+	case SB_V_MACRO:
+		if (++e->depth > SB_LIMIT_CALL_DEPTH) {
+			e->depth--;
+			return sb_eval_error(e, call, "recursion deeper than "
+			    "%u levels", SB_LIMIT_CALL_DEPTH);
+		}
+		env = bindargs(e, f->u.clo, args, nargs, call);
+		f = env ? sb_eval_body(e, f->u.clo->body, env) : NULL;
+		e->depth--;
+		return f;
+	default:
+		return illegal(e, f, call);
+	}
+}
+
+int
+sb_eval_cst(struct sb_eval *e, const struct sb_cst *cst)
+{
+	uint32_t i;
+
+	for (i = 0; i < cst->nforms; i++) {
+		struct sb_value *x = sb_value_from_node(e->ctx, cst->forms[i]);
+		if (!x) {
+			e->failed = 1;
+			return -1;
+		}
+		if (!sb_eval(e, x, NULL))
+			return -1;
+	}
+	return 0;
+}

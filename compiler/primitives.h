@@ -1,0 +1,25 @@
+/*
+** The SBPL primitives and the target vocabulary (primitives.c), and the
+** import and library-loading natives (import.c).
+*/
+#ifndef SB_COMPILER_PRIMITIVES_H
+#define SB_COMPILER_PRIMITIVES_H
+
+#include "compiler/eval.h"
+
+/* Bind the target's vocabulary and the SBPL natives as globals. */
+void sb_primitives_install(struct sb_eval *e);
+/* Bind %import and %load-library. */
+void sb_import_install(struct sb_eval *e);
+/* Apply filter constructor CTOR to the N values in A. */
+struct sb_value *sb_prim_filter(struct sb_eval *e, const struct sb_value *ctor,
+    struct sb_value **a, uint32_t n, struct sb_span call);
+/*
+** Evaluate the embedded library file NAME ("sbpl/stub.sb") in the global
+** environment; 0, or -1 after an error.
+*/
+int sb_import_library(struct sb_eval *e, const char *name, struct sb_span at);
+/* The origin key of source SRC (DESIGN.md §5): "", an import name, stdlib:N. */
+const char *sb_import_origin(const struct sb_eval *e, uint32_t src);
+
+#endif
