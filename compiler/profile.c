@@ -169,9 +169,20 @@ sb_profile_dump(struct sb_ctx *ctx, const struct sb_profile *p, FILE *f)
 		fprintf(f, "trace \"%s\"\n", p->trace);
 	if (!p->ops)
 		goto out;
+	/*
+	** An operation whose list and implicit decision equal its parent's
+	** is left out: it decides exactly as the parent does.
+	*/
 	for (i = 0; i < t->op_count; i++) {
 		const struct sb_oplist *l = &p->ops[i];
-		if (l->n == 0 && !l->terminal)
+		uint16_t up = t->ops[i].parent;
+		const struct sb_oplist *pl = up < t->op_count ? &p->ops[up] :
+		    NULL;
+		if (pl && pl->n == l->n && pl->implicit == l->implicit &&
+		    pl->terminal == l->terminal &&
+		    memcmp(pl->rules, l->rules, l->n * sizeof *l->rules) == 0)
+			continue;
+		if (!pl && i != 0 && l->n == 0 && !l->terminal)
 			continue;
 		fprintf(f, "op %s:", t->ops[i].name);
 		for (j = 0; j < l->n; j++)
