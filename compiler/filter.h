@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/source.h"
 
+struct sb_regex;
 struct sb_target;
 
 enum sb_fkind { SB_F_TEST, SB_F_ALL, SB_F_ANY, SB_F_NOT, SB_F_TRUE,
@@ -54,6 +55,7 @@ struct sb_filter {
 	uint32_t nkids;
 	struct sb_span span;    /* where it was written */
 	uint64_t hash;          /* structural: spans excluded */
+	const struct sb_regex *rx;      /* TEST with SB_PAT_REGEX: compiled */
 };
 
 /* Constructors; every result is normalised. */

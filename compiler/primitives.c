@@ -16,6 +16,7 @@
 #include "compiler/filter.h"
 #include "compiler/primitives.h"
 #include "compiler/profile.h"
+#include "compiler/regex.h"
 #include "kext/target.h"
 
 #define ARGS struct sb_eval *e, struct sb_value **a, uint32_t n, \
@@ -90,6 +91,34 @@ constvalue(struct sb_eval *e, uint16_t id, struct sb_value *v, int64_t *out,
 	return -2;
 }
 
+/* A regex TEST, compiled now so that a bad pattern is located. */
+static const struct sb_filter *
+regextest(struct sb_eval *e, uint16_t id, struct sb_value *v,
+    const struct sb_farg *arg)
+{
+	struct sb_regex *rx = sb_arena_alloc(e->a, sizeof *rx);
+	struct sb_filter *f;
+	struct sb_rx_error err;
+	struct sb_span at = v->span;
+
+	if (sb_regex_compile(e->a, arg->s, arg->len, rx, &err) < 0) {
+		/* point into the literal when it was written as one */
+		const struct sb_source *s = sb_source_get(&e->ctx->sources,
+		    at.src);
+		if (s && at.len == arg->len + 3 && s->text[at.off] == '#') {
+			at.off += 2 + err.off;
+			at.len = 1;
+		}
+		sb_eval_error(e, at, "invalid regex \"%s\": %s", arg->s,
+		    err.msg);
+		return NULL;
+	}
+	f = (struct sb_filter *)sb_filter_test(e->a, id, SB_PAT_REGEX, arg,
+	    v->span);
+	f->rx = rx;
+	return f;
+}
+
 /* One TEST from argument V of filter ID written with pattern PAT. */
 static const struct sb_filter *
 testfor(struct sb_eval *e, uint16_t id, uint8_t pat, struct sb_value *v,
@@ -119,6 +148,8 @@ testfor(struct sb_eval *e, uint16_t id, uint8_t pat, struct sb_value *v,
 		arg.kind = SB_FA_STRING;
 		arg.s = v->u.str.s;
 		arg.len = v->u.str.len;
+		if (pat == SB_PAT_REGEX)
+			return regextest(e, id, v, &arg);
 		break;
 	case SB_ARG_BOOL:
 		if (v->kind != SB_V_BOOL) {

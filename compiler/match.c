@@ -1,0 +1,214 @@
+/*
+** match.c: the reference evaluator on the IR. Path semantics are those of
+** LANGUAGE.md §7.3: literal is equality, prefix a plain string prefix,
+** subpath the path itself or anything below it on a component boundary,
+** regex an AppleMatch search. Network addresses follow §7.4: protocol
+** bits (1 IPv4, 2 IPv6, 4 TCP, 8 UDP), host "*" or "localhost" or a name,
+** port "*" or a number.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/match.h"
+#include "compiler/regex.h"
+#include "kext/target.h"
+
+struct sb_matcher {
+	const struct sb_profile *p;
+	uint32_t *matched;              /* nrules entries */
+	uint32_t *scratch;              /* for the regex VM */
+	uint32_t nscratch;
+};
+
+static void
+sizescratch(struct sb_matcher *m, const struct sb_filter *f)
+{
+	uint32_t i;
+
+	if (!f)
+		return;
+	if (f->rx && 3 * f->rx->n > m->nscratch)
+		m->nscratch = 3 * f->rx->n;
+	for (i = 0; i < f->nkids; i++)
+		sizescratch(m, f->kids[i]);
+}
+
+struct sb_matcher *
+sb_matcher_new(struct sb_arena *a, const struct sb_profile *p)
+{
+	struct sb_matcher *m = sb_arena_calloc(a, sizeof *m);
+	uint32_t i;
+
+	m->p = p;
+	m->matched = sb_arena_alloc(a, (p->nrules + 1) * sizeof *m->matched);
+	for (i = 0; i < p->nrules; i++)
+		sizescratch(m, p->rules[i]->filter);
+	m->scratch = sb_arena_alloc(a, (m->nscratch + 1) *
+	    sizeof *m->scratch);
+	return m;
+}
+
+static const struct sb_mfact *
+fact(const struct sb_mquery *q, uint16_t filter)
+{
+	uint32_t i;
+
+	for (i = 0; i < q->nfacts; i++)
+		if (q->facts[i].filter == filter)
+			return &q->facts[i];
+	return NULL;
+}
+
+static int
+stringtest(struct sb_matcher *m, const struct sb_filter *f,
+    const struct sb_mfact *x)
+{
+	const char *a = f->arg.s;
+	uint32_t n = f->arg.len;
+
+	switch (f->pat) {
+	case SB_PAT_PREFIX:
+		return x->len >= n && memcmp(x->s, a, n) == 0;
+	case SB_PAT_SUBPATH:
+		if (x->len < n || memcmp(x->s, a, n) != 0)
+			return 0;
+		return x->len == n || (n > 0 && a[n - 1] == '/') ||
+		    x->s[n] == '/';
+	case SB_PAT_REGEX:
+		return f->rx && sb_regex_match(f->rx, x->s, x->len, m->scratch);
+	default:
+		return x->len == n && memcmp(x->s, a, n) == 0;
+	}
+}
+
+/* "host:port" of a network filter against the fact's host and port. */
+static int
+addresstest(const struct sb_filter *f, const struct sb_mfact *x)
+{
+	const char *colon;
+	size_t hlen;
+	const char *port;
+
+	if (!f->arg.s)
+		return 1;
+	colon = strrchr(f->arg.s, ':');
+	if (!colon)
+		return 0;
+	hlen = (size_t)(colon - f->arg.s);
+	port = colon + 1;
+	if (!(hlen == 1 && f->arg.s[0] == '*')) {
+		int local = hlen == 9 && memcmp(f->arg.s, "localhost", 9) == 0;
+		int same = x->s && x->len == hlen &&
+		    memcmp(x->s, f->arg.s, hlen) == 0;
+		int xlocal = x->s && ((x->len == 9 &&
+		    memcmp(x->s, "localhost", 9) == 0) || (x->len == 9 &&
+		    memcmp(x->s, "127.0.0.1", 9) == 0) || (x->len == 3 &&
+		    memcmp(x->s, "::1", 3) == 0));
+		if (!same && !(local && xlocal))
+			return 0;
+	}
+	if (strcmp(port, "*") == 0)
+		return 1;
+	return x->port >= 0 && strtoll(port, NULL, 10) == x->port;
+}
+
+static int
+networktest(const struct sb_filter *f, const struct sb_mfact *x)
+{
+	int64_t ff = f->arg.i & 3, ft = f->arg.i & 12;
+	int64_t xf = x->i & 3, xt = x->i & 12;
+
+	if (!(ff & xf))
+		return 0;
+	if (ft && !(ft & xt))
+		return 0;
+	return addresstest(f, x);
+}
+
+static int
+test(struct sb_matcher *m, const struct sb_filter *f,
+    const struct sb_mquery *q, int *assumed)
+{
+	const struct sb_mfact *x = fact(q, f->filter);
+
+	if (!x) {
+		*assumed = 1;
+		return 0;
+	}
+	switch (f->arg.kind) {
+	case SB_FA_STRING:
+		return x->kind == SB_MF_STRING && stringtest(m, f, x);
+	case SB_FA_BOOL:
+		return x->kind == SB_MF_BOOL && (x->i != 0) == (f->arg.i != 0);
+	case SB_FA_INT:
+		if (x->kind != SB_MF_INT)
+			return 0;
+		if (f->filter < m->p->target->filter_count &&
+		    m->p->target->filters[f->filter].argkind == SB_ARG_BITFIELD)
+			return (x->i & f->arg.i) == f->arg.i;
+		return x->i == f->arg.i;
+	case SB_FA_NETWORK:
+		return x->kind == SB_MF_NETWORK && networktest(f, x);
+	default:
+		return 1;
+	}
+}
+
+int
+sb_match_filter(struct sb_matcher *m, const struct sb_filter *f,
+    const struct sb_mquery *q, int *assumed)
+{
+	uint32_t i;
+
+	if (!f)
+		return 1;
+	switch (f->kind) {
+	case SB_F_TRUE:
+		return 1;
+	case SB_F_FALSE:
+		return 0;
+	case SB_F_NOT:
+		return !sb_match_filter(m, f->kids[0], q, assumed);
+	case SB_F_ALL:
+		for (i = 0; i < f->nkids; i++)
+			if (!sb_match_filter(m, f->kids[i], q, assumed))
+				return 0;
+		return 1;
+	case SB_F_ANY:
+		for (i = 0; i < f->nkids; i++)
+			if (sb_match_filter(m, f->kids[i], q, assumed))
+				return 1;
+		return 0;
+	default:
+		return test(m, f, q, assumed);
+	}
+}
+
+void
+sb_match(struct sb_matcher *m, const struct sb_mquery *q,
+    struct sb_mresult *out)
+{
+	const struct sb_oplist *l = &m->p->ops[q->op];
+	uint32_t i;
+
+	memset(out, 0, sizeof *out);
+	out->matched = m->matched;
+	out->decision = l->implicit;
+	for (i = l->n; i-- > 0;) {
+		const struct sb_rule *r = m->p->rules[l->rules[i] - 1];
+		int assumed = 0;
+		if (!sb_match_filter(m, r->filter, q, &assumed)) {
+			/* an assumption only matters until a rule decides */
+			if (!out->rule)
+				out->assumed |= assumed;
+			continue;
+		}
+		if (!out->rule) {
+			out->rule = r->id;
+			out->decision = r->action;
+			out->mods = &r->mods;
+			out->assumed |= assumed;
+		}
+		m->matched[out->nmatched++] = r->id;
+	}
+}

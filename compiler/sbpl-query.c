@@ -1,0 +1,467 @@
+/*
+** sbpl-query: "is this access allowed, and which rule decided it?" for a
+** source profile. This file owns the command line, turning the access into
+** a query, and printing the answer; compiler/match.c decides.
+*/
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/cli.h"
+#include "compiler/compile.h"
+#include "compiler/eval.h"
+#include "compiler/match.h"
+#include "compiler/profile.h"
+#include "kext/target.h"
+
+#define MAXFACTS 16
+
+struct opts {
+	struct sb_options co;
+	struct sb_define *params;
+	const char **incdirs;
+	const char **inputs;            /* --prelude files, then the profile */
+	uint32_t ninputs;
+	const char **args;              /* --arg FILTER=VALUE */
+	uint32_t nargs;
+	int json;
+	enum sb_color color;
+};
+
+SB_NORETURN static void
+usage(void)
+{
+	printf("Usage: %s [OPTION]... PROFILE.sb OPERATION [ARGUMENT]\n"
+	    "Say whether PROFILE allows an access, and which rule decides it.\n"
+	    "\n"
+	    "ARGUMENT is the access's main value for OPERATION: a path for\n"
+	    "file and process-exec operations, a service name for mach-lookup,\n"
+	    "a sysctl name, a [PROTO:]HOST:PORT address for network\n"
+	    "operations, a target (self, others, ...) for signal, ...\n"
+	    "\n"
+	    "  --arg FILTER=VALUE     another fact, e.g. --arg vnode-type=REGULAR-FILE\n"
+	    "  -D NAME=VALUE          set parameter NAME\n"
+	    "  -I DIR                 search DIR for imported files\n"
+	    "  --prelude FILE         evaluate FILE before the profile (repeatable)\n"
+	    "  --cpp                  run the C preprocessor first (.sb.in files)\n"
+	    "  --target=T             vocabulary: macos14 (default)\n"
+	    "  --json                 print the answer as JSON\n"
+	    "  --color=WHEN           colour diagnostics: auto, always, never\n"
+	    "  -h, --help             show this help and exit\n"
+	    "  --version              show the version and exit\n"
+	    "\n"
+	    "Prints 'allow' or 'deny', the modifiers, and the deciding rule.\n"
+	    "Exit status: 0 answered, 1 errors in the profile or the query, 2\n"
+	    "usage or I/O errors.\n", sb_progname());
+	exit(SB_EXIT_OK);
+}
+
+static void
+push(const char ***v, uint32_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = s;
+}
+
+static void
+parseopts(struct opts *o, int argc, char **argv)
+{
+	enum { OPT_ARG = 256, OPT_PRELUDE, OPT_CPP, OPT_TARGET, OPT_JSON,
+		OPT_COLOR, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "arg", required_argument, NULL, OPT_ARG },
+		{ "prelude", required_argument, NULL, OPT_PRELUDE },
+		{ "cpp", no_argument, NULL, OPT_CPP },
+		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *eq;
+	int c, v;
+
+	while ((c = getopt_long(argc, argv, "hD:I:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			if (!(eq = strchr(optarg, '=')) || eq == optarg)
+				sb_cli_usage_error("-D needs NAME=VALUE, got "
+				    "'%s'", optarg);
+			*eq = 0;
+			o->params = xrealloc(o->params, (o->co.nparams + 1) *
+			    sizeof *o->params);
+			o->params[o->co.nparams].name = optarg;
+			o->params[o->co.nparams++].value = eq + 1;
+			o->co.params = o->params;
+			break;
+		case 'I':
+			push(&o->incdirs, &o->co.nincdirs, optarg);
+			o->co.incdirs = o->incdirs;
+			break;
+		case OPT_ARG:
+			if (!strchr(optarg, '='))
+				sb_cli_usage_error("--arg needs FILTER=VALUE, "
+				    "got '%s'", optarg);
+			push(&o->args, &o->nargs, optarg);
+			break;
+		case OPT_PRELUDE:
+			push(&o->inputs, &o->ninputs, optarg);
+			break;
+		case OPT_CPP:
+			o->co.cpp = 1;
+			break;
+		case OPT_TARGET:
+			if (!(o->co.target = sb_target_find(optarg,
+			    strlen(optarg))))
+				sb_cli_usage_error("unknown target '%s' "
+				    "(macos14)", optarg);
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case OPT_COLOR:
+			if ((v = sb_diag_parse_color(optarg)) < 0)
+				sb_cli_usage_error("invalid argument '%s' for "
+				    "--color (auto, always, never)", optarg);
+			o->color = (enum sb_color)v;
+			break;
+		case 'h':
+			usage();
+		case OPT_VERSION:
+			sb_cli_version();
+		default:
+			sb_cli_usage_error("invalid option");
+		}
+	}
+	if (argc - optind < 2)
+		sb_cli_usage_error("expected PROFILE and OPERATION");
+	if (argc - optind > 3)
+		sb_cli_usage_error("unexpected argument '%s'", argv[optind + 3]);
+	push(&o->inputs, &o->ninputs, argv[optind]);
+}
+
+/* The filter an operation's main ARGUMENT is for (see usage()). */
+static const char *
+mainfilter(const char *op, const char *arg)
+{
+	static const struct {
+		const char *prefix;
+		const char *filter;
+	} map[] = {
+		{ "mach-lookup", "global-name" },
+		{ "mach-register", "global-name" },
+		{ "mach-cross-domain-lookup", "global-name" },
+		{ "sysctl", "sysctl-name" },
+		{ "iokit-open", "iokit-registry-entry-class" },
+		{ "iokit-get-properties", "iokit-property" },
+		{ "iokit-set-properties", "iokit-property" },
+		{ "user-preference", "preference-domain" },
+		{ "managed-preference", "preference-domain" },
+		{ "ipc-posix", "ipc-posix-name" },
+		{ "network-outbound", "remote" },
+		{ "network-inbound", "local" },
+		{ "network-bind", "local" },
+		{ "network", "remote" },
+		{ "signal", "target" },
+		{ "process-info", "target" },
+		{ "mach-task", "target" },
+		{ "mach-priv-task-port", "target" },
+		{ "appleevent-send", "appleevent-destination" },
+		{ "darwin-notification-post", "notification-name" },
+		{ "distributed-notification-post", "notification-name" },
+		{ "nvram", "nvram-variable" },
+		{ "syscall-unix", "syscall-number" },
+		{ "syscall-mach", "machtrap-number" },
+		{ "system-fsctl", "fsctl-command" },
+		{ "file-ioctl", "ioctl-command" },
+		{ "authorization-right-obtain", "right-name" },
+		{ "system-privilege", "privilege-id" },
+		{ "boot-arg-set", "boot-arg" },
+		{ "system-kext", "kext-bundle-id" },
+	};
+	size_t i;
+
+	if (strstr(op, "issue-extension"))
+		return "extension-class";
+	if (strncmp(op, "network", 7) == 0 && arg[0] == '/')
+		return "path";
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strncmp(op, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].filter;
+	return "path";
+}
+
+static const struct {
+	const char *name;
+	int64_t bits;
+} protos[] = {
+	{ "ip4", 1 }, { "ip6", 2 }, { "ip", 1 }, { "tcp4", 5 }, { "tcp6", 6 },
+	{ "tcp", 5 }, { "udp4", 9 }, { "udp6", 10 }, { "udp", 9 },
+};
+
+/* Parse "[PROTO:]HOST:PORT" (PROTO tcp when left out; HOST may be IPv6). */
+static int
+netfact(struct sb_mfact *f, const char *v)
+{
+	const char *colon, *rest = v, *port;
+	size_t i;
+
+	f->kind = SB_MF_NETWORK;
+	f->i = 5;
+	colon = strchr(v, ':');
+	for (i = 0; colon && i < sizeof protos / sizeof protos[0]; i++)
+		if ((size_t)(colon - v) == strlen(protos[i].name) &&
+		    strncmp(v, protos[i].name, strlen(protos[i].name)) == 0) {
+			f->i = protos[i].bits;
+			rest = colon + 1;
+			break;
+		}
+	port = strrchr(rest, ':');
+	if (!port)
+		return -1;
+	f->s = rest;
+	f->len = (uint32_t)(port - rest);
+	f->port = strcmp(port + 1, "*") == 0 ? -1 : strtoll(port + 1, NULL, 10);
+	return 0;
+}
+
+/* Fill fact F for filter NAME from text V; -1 with a message on error. */
+static int
+mkfact(const struct sb_target *t, struct sb_mfact *f, const char *name,
+    size_t namelen, const char *v)
+{
+	int id = sb_target_filter_find(t, name, namelen);
+	const struct sb_value_info *vals;
+	unsigned nv, i;
+	char *end;
+
+	if (id < 0) {
+		fprintf(stderr, "%s: unknown filter '%.*s'\n", sb_progname(),
+		    (int)namelen, name);
+		return -1;
+	}
+	memset(f, 0, sizeof *f);
+	f->filter = (uint16_t)id;
+	switch (t->filters[id].argkind) {
+	case SB_ARG_NETWORK:
+		if (netfact(f, v) < 0) {
+			fprintf(stderr, "%s: '%s' is not an address: write "
+			    "[PROTO:]HOST:PORT, e.g. tcp:localhost:443\n",
+			    sb_progname(), v);
+			return -1;
+		}
+		return 0;
+	case SB_ARG_INT:
+	case SB_ARG_BITFIELD:
+		f->kind = SB_MF_INT;
+		vals = sb_target_filter_values(t, (unsigned)id, &nv);
+		for (i = 0; i < nv; i++)
+			if (strcmp(vals[i].name, v) == 0) {
+				f->i = vals[i].value;
+				return 0;
+			}
+		f->i = strtoll(v, &end, 0);
+		if (*v && !*end)
+			return 0;
+		fprintf(stderr, "%s: '%s' is not a number or a value of %s\n",
+		    sb_progname(), v, t->filters[id].name);
+		return -1;
+	case SB_ARG_BOOL:
+		f->kind = SB_MF_BOOL;
+		f->i = strcmp(v, "#t") == 0 || strcmp(v, "true") == 0 ||
+		    strcmp(v, "1") == 0;
+		return 0;
+	default:
+		f->kind = SB_MF_STRING;
+		f->s = v;
+		f->len = (uint32_t)strlen(v);
+		return 0;
+	}
+}
+
+/* The operation named NAME, as the profile's own bindings resolve it. */
+static int
+findop(struct sb_unit *u, const char *name)
+{
+	struct sb_sym *s = sb_intern_find(&u->ctx.syms, name, strlen(name));
+	struct sb_binding *b = s ? s->global : NULL;
+
+	if (b && b->val && b->val->kind == SB_V_OP)
+		return b->val->u.op;
+	return sb_target_op_find(u->target, name, strlen(name));
+}
+
+static void
+jsonstr(FILE *f, const char *s, size_t n)
+{
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void
+modtext(struct sb_buf *b, const struct sb_target *t, const struct sb_mod *m)
+{
+	sb_buf_puts(b, t->modifiers[m->id].name);
+	if (m->arg.kind == SB_FA_STRING)
+		sb_buf_printf(b, " \"%s\"", m->arg.s);
+	else if (m->arg.kind == SB_FA_INT && m->arg.cname)
+		sb_buf_printf(b, " %s", m->arg.cname);
+	else if (m->arg.kind == SB_FA_INT)
+		sb_buf_printf(b, " %lld", (long long)m->arg.i);
+}
+
+static void
+answer(struct sb_unit *u, const struct opts *o, uint16_t op,
+    const struct sb_mresult *r)
+{
+	const struct sb_target *t = u->target;
+	const struct sb_rule *rule = r->rule ? u->profile->rules[r->rule - 1] :
+	    NULL;
+	const struct sb_oplist *l = &u->profile->ops[op];
+	struct sb_buf text = SB_BUF_INIT, mods = SB_BUF_INIT;
+	struct sb_pos pos = { 0 };
+	struct sb_source *s;
+	uint32_t i;
+
+	if (rule) {
+		sb_rule_text(&text, t, rule);
+		if ((s = sb_source_get(&u->ctx.sources, rule->site.src)))
+			sb_source_pos(s, rule->site.off, &pos);
+	}
+	for (i = 0; r->mods && i < r->mods->n; i++) {
+		if (i)
+			sb_buf_puts(&mods, o->json ? "\", \"" : ") (with ");
+		modtext(&mods, t, &r->mods->v[i]);
+	}
+	if (o->json) {
+		printf("{\"operation\": \"%s\", \"decision\": \"%s\", "
+		    "\"modifiers\": [%s%s%s], ", t->ops[op].name,
+		    r->decision == SB_ALLOW ? "allow" : "deny",
+		    mods.len ? "\"" : "", mods.len ? mods.data : "",
+		    mods.len ? "\"" : "");
+		if (rule) {
+			printf("\"rule\": {\"id\": %u, \"fingerprint\": "
+			    "\"%016llx\", \"file\": ", rule->id,
+			    (unsigned long long)rule->fingerprint);
+			jsonstr(stdout, pos.file ? pos.file : "",
+			    pos.file ? strlen(pos.file) : 0);
+			printf(", \"line\": %u, \"column\": %u, \"text\": ",
+			    pos.line, pos.col);
+			jsonstr(stdout, text.data, text.len);
+			printf("}, ");
+		} else {
+			printf("\"rule\": null, \"implicit\": \"%s\", ",
+			    l->terminal ? "terminal" : "default");
+		}
+		printf("\"matched\": [");
+		for (i = 0; i < r->nmatched; i++)
+			printf("%s%u", i ? ", " : "", r->matched[i]);
+		printf("], \"assumed\": %s}\n", r->assumed ? "true" : "false");
+		goto out;
+	}
+	printf("%s", r->decision == SB_ALLOW ? "allow" : "deny");
+	if (mods.len)
+		printf(" (with %s)", mods.data);
+	printf("\n");
+	if (rule)
+		printf("  rule %u at %s:%u:%u\n  %s\n", rule->id, pos.file,
+		    pos.line, pos.col, text.data);
+	else if (l->terminal)
+		printf("  default: '%s' is a terminal operation: without a "
+		    "rule that names it, it is always %s\n", t->ops[op].name,
+		    l->implicit == SB_ALLOW ? "allowed" : "denied");
+	else
+		printf("  default: no rule matched; a profile without a "
+		    "'default' rule allows\n");
+	if (r->assumed)
+		printf("  note: the answer assumed that filters given no "
+		    "value by the query (use --arg) do not match\n");
+out:
+	sb_buf_free(&text);
+	sb_buf_free(&mods);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct sb_unit u;
+	struct sb_mfact facts[MAXFACTS];
+	struct sb_mquery q;
+	struct sb_mresult r;
+	struct sb_matcher *m;
+	const char *opname, *arg;
+	int status = SB_EXIT_OK, op;
+	uint32_t i, n = 0;
+
+	memset(&o, 0, sizeof o);
+	o.color = SB_COLOR_AUTO;
+	parseopts(&o, argc, argv);
+	opname = argv[optind + 1];
+	arg = argc - optind > 2 ? argv[optind + 2] : NULL;
+	if (sb_compile(&u, &o.co, o.inputs, o.ninputs, SB_STAGE_EVAL) < 0) {
+		status = u.io_error ? SB_EXIT_USAGE : SB_EXIT_INPUT;
+		goto out;
+	}
+	op = findop(&u, opname);
+	if (op < 0 || (unsigned)op >= u.target->op_count) {
+		fprintf(stderr, "%s: '%s' is not an operation of %s%s\n",
+		    sb_progname(), opname, u.target->name, op >= 0 ?
+		    " that a profile can query (a message-filter operation)" :
+		    "");
+		status = SB_EXIT_INPUT;
+		goto out;
+	}
+	if (arg) {
+		const char *f = mainfilter(u.target->ops[op].name, arg);
+		if (mkfact(u.target, &facts[n++], f, strlen(f), arg) < 0) {
+			status = SB_EXIT_INPUT;
+			goto out;
+		}
+	}
+	for (i = 0; i < o.nargs; i++) {
+		const char *eq = strchr(o.args[i], '=');
+		if (n == MAXFACTS)
+			sb_cli_usage_error("more than %d facts", MAXFACTS);
+		if (mkfact(u.target, &facts[n++], o.args[i],
+		    (size_t)(eq - o.args[i]), eq + 1) < 0) {
+			status = SB_EXIT_INPUT;
+			goto out;
+		}
+	}
+	q.op = (uint16_t)op;
+	q.facts = facts;
+	q.nfacts = n;
+	m = sb_matcher_new(&u.ctx.arena, u.profile);
+	sb_match(m, &q, &r);
+	answer(&u, &o, (uint16_t)op, &r);
+out:
+	sb_diag_render(&u.ctx.diag, stderr, SB_DIAG_TEXT,
+	    sb_diag_want_color(stderr, o.color));
+	sb_unit_free(&u);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "%s: write error: %s\n", sb_progname(),
+		    strerror(errno));
+		status = SB_EXIT_USAGE;
+	}
+	free(o.params);
+	free(o.incdirs);
+	free(o.inputs);
+	free(o.args);
+	return status;
+}
