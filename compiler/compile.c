@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/limits.h"
 #include "compiler/compile.h"
 #include "compiler/cpp.h"
 #include "compiler/eval.h"
@@ -92,6 +93,7 @@ evaluate(struct sb_unit *u, const struct sb_options *o)
 	e->a = &u->ctx.arena;
 	e->opts = o;
 	e->target = u->target;
+	e->maxsteps = o->max_steps ? o->max_steps : SB_LIMIT_EVAL_STEPS;
 	e->site = nospan;
 	p = sb_arena_calloc(e->a, sizeof *p);
 	p->target = u->target;

@@ -33,6 +33,8 @@ struct sb_options {
 	uint32_t ncppdefs;
 	const char *stdin_name;                 /* name shown for "-" */
 	int report_all;                         /* --report-all */
+	uint64_t max_steps;                     /* 0: SB_LIMIT_EVAL_STEPS */
+	int no_file_imports;                    /* only stdlib-sb/ (fuzzing) */
 };
 
 enum sb_stage {

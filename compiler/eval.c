@@ -14,7 +14,10 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "common/buf.h"
+#include "common/embed.h"
 #include "common/limits.h"
 #include "compiler/eval.h"
 #include "compiler/primitives.h"
@@ -207,11 +210,112 @@ sb_want(struct sb_eval *e, const char *proc, uint32_t argno,
 
 /* --- the loop ---------------------------------------------------------- */
 
-static struct sb_value *
-unbound(struct sb_eval *e, struct sb_value *x)
+/* Levenshtein distance of A and B, or LIMIT + 1 when above LIMIT. */
+static unsigned
+distance(const char *a, size_t na, const char *b, size_t nb, unsigned limit)
 {
-	return sb_eval_error(e, x->span, "unbound variable '%s'",
-	    x->u.sym->name);
+	unsigned row[64], i, j, prev, best, cur;
+
+	if (na >= 64 || nb >= 64 || (na > nb ? na - nb : nb - na) > limit)
+		return limit + 1;
+	for (j = 0; j <= nb; j++)
+		row[j] = j;
+	for (i = 1; i <= na; i++) {
+		prev = row[0];
+		row[0] = i;
+		best = row[0];
+		for (j = 1; j <= nb; j++) {
+			cur = row[j];
+			row[j] = a[i - 1] == b[j - 1] ? prev :
+			    1 + (prev < row[j] ? (prev < row[j - 1] ? prev :
+			    row[j - 1]) : (row[j] < row[j - 1] ? row[j] :
+			    row[j - 1]));
+			prev = cur;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > limit)
+			return limit + 1;
+	}
+	return row[nb];
+}
+
+/* The bound name nearest to SYM, or NULL when none is close. */
+static const char *
+nearest(struct sb_eval *e, struct sb_env *env, const struct sb_sym *sym)
+{
+	unsigned limit = sym->len < 5 ? 1 : sym->len < 10 ? 2 : 3;
+	unsigned best = limit + 1, d, i;
+	const char *name = NULL;
+	struct sb_binding *b;
+
+	for (; env; env = env->parent)
+		for (i = 0; i < env->n; i++) {
+			d = distance(sym->name, sym->len, env->b[i].sym->name,
+			    env->b[i].sym->len, limit);
+			if (d < best) {
+				best = d;
+				name = env->b[i].sym->name;
+			}
+		}
+	for (b = e->globals; b; b = b->next) {
+		if (b->sym->name[0] == '%' && sym->name[0] != '%')
+			continue;
+		d = distance(sym->name, sym->len, b->sym->name, b->sym->len,
+		    limit);
+		if (d < best || (d == best && name && strcmp(b->sym->name,
+		    name) < 0)) {
+			best = d;
+			name = b->sym->name;
+		}
+	}
+	return name;
+}
+
+/* Whether the version-1 library defines NAME (it is not loaded yet). */
+static int
+libraryname(const char *name)
+{
+	const struct sb_embedded *lib = NULL;
+	char pat[160];
+	unsigned i;
+
+	for (i = 0; i < sb_stdlib_count; i++)
+		if (strcmp(sb_stdlib[i].name, "sbpl/v1.sb") == 0)
+			lib = &sb_stdlib[i];
+	if (!lib)
+		return 0;
+	snprintf(pat, sizeof pat, "(%%define-alias %s ", name);
+	if (strstr(lib->text, pat))
+		return 1;
+	snprintf(pat, sizeof pat, "(define (%s ", name);
+	if (strstr(lib->text, pat))
+		return 1;
+	snprintf(pat, sizeof pat, "(define (%s)", name);
+	if (strstr(lib->text, pat))
+		return 1;
+	snprintf(pat, sizeof pat, "(define %s ", name);
+	if (strstr(lib->text, pat))
+		return 1;
+	snprintf(pat, sizeof pat, "(macro (%s ", name);
+	return strstr(lib->text, pat) != NULL;
+}
+
+static struct sb_value *
+unbound(struct sb_eval *e, struct sb_env *env, struct sb_value *x)
+{
+	const struct sb_sym *s = x->u.sym;
+	struct sb_sym *v1 = sb_intern_find(&e->ctx->syms, "%define-alias", 13);
+	const char *near;
+
+	if ((!v1 || !v1->global) && libraryname(s->name))
+		return sb_eval_error(e, x->span, "unbound variable '%s': it "
+		    "comes from the version-1 library; is this a fragment "
+		    "missing (version 1)?", s->name);
+	if ((near = nearest(e, env, s)) != NULL)
+		return sb_eval_error(e, x->span, "unbound variable '%s'; did "
+		    "you mean '%s'?", s->name, near);
+	return sb_eval_error(e, x->span, "unbound variable '%s'", s->name);
 }
 
 /* Bind a closure's parameters to ARGS in a new frame. */
@@ -298,17 +402,17 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 	for (;;) {
 		if (e->failed)
 			return NULL;
-		if (++e->steps > SB_LIMIT_EVAL_STEPS)
+		if (++e->steps > e->maxsteps)
 			return sb_eval_error(e, x->span, "evaluation took more "
-			    "than %u steps; is there an endless loop?",
-			    SB_LIMIT_EVAL_STEPS);
+			    "than %llu steps; is there an endless loop?",
+			    (unsigned long long)e->maxsteps);
 		if (e->a->total > SB_LIMIT_ARENA_BYTES / 2)
 			return sb_eval_error(e, x->span, "evaluation used more "
 			    "than %llu MiB of memory",
 			    (unsigned long long)(SB_LIMIT_ARENA_BYTES >> 21));
 		if (x->kind == SB_V_SYMBOL) {
 			if (!(b = sb_env_lookup(env, x->u.sym)))
-				return unbound(e, x);
+				return unbound(e, env, x);
 			b->uses++;
 			return b->val;
 		}
@@ -317,7 +421,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 		f = x->u.pair.car;
 		if (f->kind == SB_V_SYMBOL) {
 			if (!(b = sb_env_lookup(env, f->u.sym)))
-				return unbound(e, f);
+				return unbound(e, env, f);
 			b->uses++;
 			f = b->val;
 		} else if (!(f = sb_eval(e, f, env))) {

@@ -56,6 +56,7 @@ struct sb_eval {
 	struct sb_profile *profile;     /* rules collected so far */
 	int failed;                     /* an error was reported: unwind */
 	uint64_t steps;                 /* evaluation steps taken */
+	uint64_t maxsteps;              /* the step limit */
 	uint32_t depth;                 /* non-tail nesting of eval */
 	struct sb_span site;            /* innermost call form in user source */
 	struct sb_frame *stack;         /* calls, expansions, imports (malloc) */

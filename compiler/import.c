@@ -164,7 +164,7 @@ tryfile(struct sb_eval *e, const char *dir, const char *name,
 	if (searched->len)
 		sb_buf_puts(searched, ", ");
 	sb_buf_puts(searched, dir ? dir : path);
-	if (access(path, R_OK) != 0)
+	if (e->opts->no_file_imports || access(path, R_OK) != 0)
 		return -1;
 	return sb_source_read(&e->ctx->sources, path, NULL);
 }
