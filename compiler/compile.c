@@ -107,6 +107,8 @@ evaluate(struct sb_unit *u, const struct sb_options *o)
 	sb_builtins_install(e);
 	sb_primitives_install(e);
 	sb_import_install(e);
+	if (sb_entitlements_load(e) < 0)
+		goto out;
 	if (sb_import_library(e, "sbpl/stub.sb", nospan) < 0)
 		goto out;
 	for (i = 0; i < u->nfiles; i++) {

@@ -10,11 +10,16 @@
 #include <string.h>
 
 #include "compiler/match.h"
+#include "common/xml.h"
 #include "compiler/regex.h"
 #include "kext/target.h"
 
 struct sb_matcher {
 	const struct sb_profile *p;
+	int f_load, f_bool, f_string;   /* %entitlement-* filter ids, or -1 */
+	int f_present, f_true;
+	const struct sb_plist *loaded;  /* value of the last %entitlement-load */
+	int haveloaded;
 	uint32_t *matched;              /* nrules entries */
 	uint32_t *scratch;              /* for the regex VM */
 	uint32_t nscratch;
@@ -40,6 +45,14 @@ sb_matcher_new(struct sb_arena *a, const struct sb_profile *p)
 	uint32_t i;
 
 	m->p = p;
+	m->f_load = sb_target_filter_find(p->target, "%entitlement-load", 17);
+	m->f_bool = sb_target_filter_find(p->target, "%entitlement-boolean", 20);
+	m->f_string = sb_target_filter_find(p->target, "%entitlement-string",
+	    19);
+	m->f_present = sb_target_filter_find(p->target,
+	    "%entitlement-is-present", 23);
+	m->f_true = sb_target_filter_find(p->target,
+	    "%entitlement-is-bool-true", 25);
 	m->matched = sb_arena_alloc(a, (p->nrules + 1) * sizeof *m->matched);
 	for (i = 0; i < p->nrules; i++)
 		sizescratch(m, p->rules[i]->filter);
@@ -125,11 +138,73 @@ networktest(const struct sb_filter *f, const struct sb_mfact *x)
 	return addresstest(f, x);
 }
 
+/*
+** Entitlement filters (LANGUAGE.md §7.5) read the --entitlements
+** dictionary: %entitlement-load selects a value, which the following
+** %entitlement-boolean and %entitlement-string tests of the same
+** require-all examine. Without a dictionary they are unknown facts.
+*/
+static int
+isent(const struct sb_matcher *m, int id)
+{
+	return id == m->f_load || id == m->f_bool || id == m->f_string ||
+	    id == m->f_present || id == m->f_true;
+}
+
+static int
+enttest(struct sb_matcher *m, const struct sb_filter *f, int *assumed)
+{
+	const struct sb_plist *ents = m->p->entitlements, *v;
+	struct sb_mfact x;
+	uint32_t i;
+
+	if (!ents) {
+		*assumed = 1;
+		return 0;
+	}
+	if (f->filter == m->f_load || f->filter == m->f_present ||
+	    f->filter == m->f_true) {
+		v = sb_plist_get(ents, f->arg.s);
+		if (f->filter == m->f_load) {
+			m->loaded = v;
+			m->haveloaded = 1;
+		}
+		if (f->filter == m->f_true)
+			return v && v->kind == SB_PL_BOOL && v->i;
+		return v != NULL;
+	}
+	v = m->loaded;
+	if (!m->haveloaded || !v)
+		return 0;
+	if (f->filter == m->f_bool)
+		return v->kind == SB_PL_BOOL && (v->i != 0) == (f->arg.i != 0);
+	memset(&x, 0, sizeof x);
+	x.kind = SB_MF_STRING;
+	if (v->kind == SB_PL_STRING) {
+		x.s = v->s;
+		x.len = (uint32_t)strlen(v->s);
+		return stringtest(m, f, &x);
+	}
+	for (i = 0; v->kind == SB_PL_ARRAY && i < v->n; i++) {
+		if (v->v[i]->kind != SB_PL_STRING)
+			continue;
+		x.s = v->v[i]->s;
+		x.len = (uint32_t)strlen(x.s);
+		if (stringtest(m, f, &x))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 test(struct sb_matcher *m, const struct sb_filter *f,
     const struct sb_mquery *q, int *assumed)
 {
-	const struct sb_mfact *x = fact(q, f->filter);
+	const struct sb_mfact *x;
+
+	if (isent(m, f->filter))
+		return enttest(m, f, assumed);
+	x = fact(q, f->filter);
 
 	if (!x) {
 		*assumed = 1;
@@ -170,8 +245,16 @@ sb_match_filter(struct sb_matcher *m, const struct sb_filter *f,
 	case SB_F_NOT:
 		return !sb_match_filter(m, f->kids[0], q, assumed);
 	case SB_F_ALL:
+		/* an entitlement load goes first: the value tests need it */
 		for (i = 0; i < f->nkids; i++)
-			if (!sb_match_filter(m, f->kids[i], q, assumed))
+			if (f->kids[i]->kind == SB_F_TEST &&
+			    f->kids[i]->filter == m->f_load &&
+			    !sb_match_filter(m, f->kids[i], q, assumed))
+				return 0;
+		for (i = 0; i < f->nkids; i++)
+			if (!(f->kids[i]->kind == SB_F_TEST &&
+			    f->kids[i]->filter == m->f_load) &&
+			    !sb_match_filter(m, f->kids[i], q, assumed))
 				return 0;
 		return 1;
 	case SB_F_ANY:

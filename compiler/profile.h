@@ -15,6 +15,7 @@
 #include "compiler/filter.h"
 
 struct sb_frame;
+struct sb_plist;
 struct sb_target;
 
 enum sb_action { SB_DENY = 0, SB_ALLOW = 1 };
@@ -62,6 +63,7 @@ struct sb_profile {
 	int partial_symbolication;      /* (with partial-symbolication) seen */
 	const char **libs;              /* stdlib-sb files the profile relied on */
 	uint32_t nlibs;
+	const struct sb_plist *entitlements;    /* --entitlements, or NULL */
 };
 
 /* Append RULE (id assigned here); the profile owns nothing outside the arena. */

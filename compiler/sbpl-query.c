@@ -45,6 +45,7 @@ usage(void)
 	    "  --arg FILTER=VALUE     another fact, e.g. --arg vnode-type=REGULAR-FILE\n"
 	    "  -D NAME=VALUE          set parameter NAME\n"
 	    "  -I DIR                 search DIR for imported files\n"
+	    "  --entitlements=FILE    entitlements plist (or an app's Container.plist)\n"
 	    "  --prelude FILE         evaluate FILE before the profile (repeatable)\n"
 	    "  --cpp                  run the C preprocessor first (.sb.in files)\n"
 	    "  --target=T             vocabulary: macos14 (default)\n"
@@ -70,8 +71,9 @@ static void
 parseopts(struct opts *o, int argc, char **argv)
 {
 	enum { OPT_ARG = 256, OPT_PRELUDE, OPT_CPP, OPT_TARGET, OPT_JSON,
-		OPT_COLOR, OPT_VERSION };
+		OPT_COLOR, OPT_VERSION, OPT_ENT };
 	static const struct option longopts[] = {
+		{ "entitlements", required_argument, NULL, OPT_ENT },
 		{ "arg", required_argument, NULL, OPT_ARG },
 		{ "prelude", required_argument, NULL, OPT_PRELUDE },
 		{ "cpp", no_argument, NULL, OPT_CPP },
@@ -87,6 +89,9 @@ parseopts(struct opts *o, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "hD:I:", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_ENT:
+			o->co.entitlements = optarg;
+			break;
 		case 'D':
 			if (!(eq = strchr(optarg, '=')) || eq == optarg)
 				sb_cli_usage_error("-D needs NAME=VALUE, got "

@@ -37,6 +37,7 @@ usage(void)
 	    "\n"
 	    "  -D NAME=VALUE          set parameter NAME, as (param \"NAME\") reads it\n"
 	    "  -I DIR                 search DIR for imported files\n"
+	    "  --entitlements=FILE    entitlements plist (or an app's Container.plist)\n"
 	    "  --target=T             vocabulary and format: macos14 (default)\n"
 	    "  --report-all           add the report modifier to every allow\n"
 	    "  --dump=STAGE           print a stage and stop: tokens, cst, source,\n"
@@ -92,8 +93,9 @@ static void
 parseopts(struct opts *o, int argc, char **argv)
 {
 	enum { OPT_DUMP = 256, OPT_CPP, OPT_CPPDEF, OPT_STDIN, OPT_COLOR,
-		OPT_DIAGFMT, OPT_VERSION, OPT_TARGET, OPT_REPORTALL };
+		OPT_DIAGFMT, OPT_VERSION, OPT_TARGET, OPT_REPORTALL, OPT_ENT };
 	static const struct option longopts[] = {
+		{ "entitlements", required_argument, NULL, OPT_ENT },
 		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "report-all", no_argument, NULL, OPT_REPORTALL },
 		{ "dump", required_argument, NULL, OPT_DUMP },
@@ -110,6 +112,9 @@ parseopts(struct opts *o, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "hD:I:", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_ENT:
+			o->co.entitlements = optarg;
+			break;
 		case 'D':
 			adddefine(o, optarg);
 			break;

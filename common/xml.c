@@ -1,0 +1,189 @@
+/*
+** Property lists through libxml2's tree API. The parser context is ours
+** alone (no global error handler): errors are read back from it.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "common/xml.h"
+
+static int
+named(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+static const xmlNode *
+nextelem(const xmlNode *n)
+{
+	while (n && n->type != XML_ELEMENT_NODE)
+		n = n->next;
+	return n;
+}
+
+static struct sb_plist *
+fail(struct sb_xml_error *err, const xmlNode *n, const char *fmt,
+    const char *arg)
+{
+	err->line = n ? (uint32_t)xmlGetLineNo(n) : 0;
+	err->col = 0;
+	snprintf(err->msg, sizeof err->msg, fmt, arg);
+	return NULL;
+}
+
+static const char *
+text(struct sb_arena *a, const xmlNode *n)
+{
+	xmlChar *c = xmlNodeGetContent(n);
+	const char *s = sb_arena_strndup(a, c ? (const char *)c : "",
+	    c ? strlen((const char *)c) : 0);
+
+	xmlFree(c);
+	return s;
+}
+
+static struct sb_plist *value(struct sb_arena *a, const xmlNode *n,
+    struct sb_xml_error *err, int depth);
+
+static struct sb_plist *
+container(struct sb_arena *a, const xmlNode *n, struct sb_plist *p,
+    struct sb_xml_error *err, int depth)
+{
+	const xmlNode *c;
+	uint32_t k = 0, cap = 0;
+
+	for (c = nextelem(n->children); c; c = nextelem(c->next))
+		cap++;
+	p->v = sb_arena_alloc(a, (cap ? cap : 1) * sizeof *p->v);
+	p->keys = sb_arena_alloc(a, (cap ? cap : 1) * sizeof *p->keys);
+	for (c = nextelem(n->children); c; c = nextelem(c->next)) {
+		if (p->kind == SB_PL_DICT) {
+			if (!named(c, "key"))
+				return fail(err, c, "expected <key> in <dict>, "
+				    "got <%s>", (const char *)c->name);
+			p->keys[p->n] = text(a, c);
+			c = nextelem(c->next);
+			if (!c)
+				return fail(err, n, "<key>%s</key> has no value",
+				    p->keys[p->n]);
+		}
+		if (!(p->v[p->n] = value(a, c, err, depth + 1)))
+			return NULL;
+		p->n++;
+		k++;
+	}
+	(void)k;
+	return p;
+}
+
+static struct sb_plist *
+value(struct sb_arena *a, const xmlNode *n, struct sb_xml_error *err,
+    int depth)
+{
+	struct sb_plist *p = sb_arena_calloc(a, sizeof *p);
+	char *end;
+
+	if (depth > 64)
+		return fail(err, n, "property list nested deeper than %s "
+		    "levels", "64");
+	p->line = (uint32_t)xmlGetLineNo(n);
+	if (named(n, "dict") || named(n, "array")) {
+		p->kind = named(n, "dict") ? SB_PL_DICT : SB_PL_ARRAY;
+		return container(a, n, p, err, depth);
+	}
+	if (named(n, "string")) {
+		p->kind = SB_PL_STRING;
+		p->s = text(a, n);
+	} else if (named(n, "integer")) {
+		p->kind = SB_PL_INT;
+		p->s = text(a, n);
+		p->i = strtoll(p->s, &end, 10);
+		if (!*p->s || *end)
+			return fail(err, n, "'%s' is not an integer", p->s);
+	} else if (named(n, "true") || named(n, "false")) {
+		p->kind = SB_PL_BOOL;
+		p->i = named(n, "true");
+	} else if (named(n, "real")) {
+		p->kind = SB_PL_REAL;
+		p->s = text(a, n);
+	} else if (named(n, "data")) {
+		p->kind = SB_PL_DATA;
+		p->s = text(a, n);
+	} else if (named(n, "date")) {
+		p->kind = SB_PL_DATE;
+		p->s = text(a, n);
+	} else {
+		return fail(err, n, "unknown property list element <%s>",
+		    (const char *)n->name);
+	}
+	return p;
+}
+
+struct sb_plist *
+sb_plist_parse(struct sb_arena *a, const char *text, size_t len,
+    struct sb_xml_error *err)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	const xmlNode *root, *top;
+	struct sb_plist *p = NULL;
+	const xmlError *xe;
+
+	memset(err, 0, sizeof *err);
+	if (len >= 8 && memcmp(text, "bplist00", 8) == 0) {
+		err->line = 1;
+		snprintf(err->msg, sizeof err->msg, "binary property list: "
+		    "convert it with 'plutil -convert xml1' first");
+		return NULL;
+	}
+	if (len > INT32_MAX) {
+		snprintf(err->msg, sizeof err->msg, "property list too large");
+		return NULL;
+	}
+	if (!(ctxt = xmlNewParserCtxt())) {
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		return NULL;
+	}
+	doc = xmlCtxtReadMemory(ctxt, text, (int)len, "plist", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc) {
+		xe = xmlCtxtGetLastError(ctxt);
+		err->line = xe ? (uint32_t)xe->line : 0;
+		err->col = xe ? (uint32_t)xe->int2 : 0;
+		snprintf(err->msg, sizeof err->msg, "malformed XML: %s",
+		    xe && xe->message ? xe->message : "unknown error");
+		/* libxml2 ends its messages with a newline */
+		err->msg[strcspn(err->msg, "\n")] = 0;
+		xmlFreeParserCtxt(ctxt);
+		return NULL;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (!root || !named(root, "plist"))
+		fail(err, root, "expected a <plist> document, got <%s>",
+		    root ? (const char *)root->name : "nothing");
+	else if (!(top = nextelem(root->children)))
+		fail(err, root, "empty <plist>%s", "");
+	else
+		p = value(a, top, err, 0);
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return p;
+}
+
+const struct sb_plist *
+sb_plist_get(const struct sb_plist *dict, const char *key)
+{
+	uint32_t i;
+
+	if (!dict || dict->kind != SB_PL_DICT)
+		return NULL;
+	for (i = 0; i < dict->n; i++)
+		if (strcmp(dict->keys[i], key) == 0)
+			return dict->v[i];
+	return NULL;
+}
