@@ -116,7 +116,7 @@ sb_env_define(struct sb_eval *e, struct sb_env *env, struct sb_sym *sym,
 }
 
 struct sb_binding *
-sb_env_lookup(struct sb_env *env, const struct sb_sym *sym)
+sb_env_lookup(struct sb_eval *e, struct sb_env *env, struct sb_sym *sym)
 {
 	uint32_t i;
 
@@ -124,6 +124,8 @@ sb_env_lookup(struct sb_env *env, const struct sb_sym *sym)
 		for (i = 0; i < env->n; i++)
 			if (env->b[i].sym == sym)
 				return &env->b[i];
+	if (!sym->global)
+		sb_prim_const(e, sym);
 	return sym->global;
 }
 
@@ -246,7 +248,7 @@ nearest(struct sb_eval *e, struct sb_env *env, const struct sb_sym *sym)
 {
 	unsigned limit = sym->len < 5 ? 1 : sym->len < 10 ? 2 : 3;
 	unsigned best = limit + 1, d, i;
-	const char *name = NULL;
+	const char *name = NULL, *cname;
 	struct sb_binding *b;
 
 	for (; env; env = env->parent)
@@ -258,6 +260,13 @@ nearest(struct sb_eval *e, struct sb_env *env, const struct sb_sym *sym)
 				name = env->b[i].sym->name;
 			}
 		}
+	for (i = 0; (cname = sb_prim_constname(e, i)); i++) {
+		d = distance(sym->name, sym->len, cname, strlen(cname), limit);
+		if (d < best) {
+			best = d;
+			name = cname;
+		}
+	}
 	for (b = e->globals; b; b = b->next) {
 		if (b->sym->name[0] == '%' && sym->name[0] != '%')
 			continue;
@@ -411,7 +420,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 			    "than %llu MiB of memory",
 			    (unsigned long long)(SB_LIMIT_ARENA_BYTES >> 21));
 		if (x->kind == SB_V_SYMBOL) {
-			if (!(b = sb_env_lookup(env, x->u.sym)))
+			if (!(b = sb_env_lookup(e, env, x->u.sym)))
 				return unbound(e, env, x);
 			b->uses++;
 			return b->val;
@@ -420,7 +429,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 			return x;
 		f = x->u.pair.car;
 		if (f->kind == SB_V_SYMBOL) {
-			if (!(b = sb_env_lookup(env, f->u.sym)))
+			if (!(b = sb_env_lookup(e, env, f->u.sym)))
 				return unbound(e, env, f);
 			b->uses++;
 			f = b->val;

@@ -104,7 +104,9 @@ struct sb_env *sb_env_new(struct sb_eval *e, struct sb_env *parent,
     uint32_t cap);
 void sb_env_define(struct sb_eval *e, struct sb_env *env, struct sb_sym *sym,
     struct sb_value *val, struct sb_span def);
-struct sb_binding *sb_env_lookup(struct sb_env *env, const struct sb_sym *sym);
+/* The binding of SYM seen from ENV, or NULL; binds a constant on first use. */
+struct sb_binding *sb_env_lookup(struct sb_eval *e, struct sb_env *env,
+    struct sb_sym *sym);
 /* Define a global by name (the initial environment). */
 void sb_env_global(struct sb_eval *e, const char *name, struct sb_value *val);
 

@@ -244,7 +244,7 @@ form_set(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 	(void)tail;
 	if (sb_list_length(x) != 3 || target->kind != SB_V_SYMBOL)
 		return malformed(e, x, "expected a name and a value");
-	if (!(b = sb_env_lookup(*env, target->u.sym)))
+	if (!(b = sb_env_lookup(e, *env, target->u.sym)))
 		return sb_eval_error(e, target->span, "set!: unbound variable "
 		    "'%s'", target->u.sym->name);
 	if (!(v = sb_eval(e, nth(x, 1), *env)))
@@ -609,7 +609,7 @@ form_definedp(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 		return NULL;
 	if (sb_want(e, "defined?", 1, v, SB_V_SYMBOL, "a symbol") < 0)
 		return NULL;
-	return sb_value_bool(e->a, sb_env_lookup(*env, v->u.sym) != NULL,
+	return sb_value_bool(e->a, sb_env_lookup(e, *env, v->u.sym) != NULL,
 	    x->span);
 }
 

@@ -674,22 +674,65 @@ bindfilters(struct sb_eval *e)
 	}
 }
 
-static void
-bindconsts(struct sb_eval *e, const struct sb_value_info *vals, unsigned n)
-{
-	unsigned i;
+/* The constants of each target, sorted by name (compiler/mkconsts.sh). */
+struct constrow {
+	const char *name;
+	uint16_t owner;         /* filter or modifier id */
+	uint32_t value;
+	uint8_t modifier;       /* owner is a modifier */
+};
 
-	for (i = 0; i < n; i++) {
-		struct sb_value *v;
-		if (bound(e, vals[i].name))
-			continue;
-		v = sb_value_new(e->a, SB_V_CONST,
-		    (struct sb_span){ SB_NOSRC, 0, 0 });
-		v->u.cnst.name = sb_intern(&e->ctx->syms, vals[i].name,
-		    strlen(vals[i].name));
-		v->u.cnst.value = vals[i].value;
-		sb_env_global(e, vals[i].name, v);
+static const struct constrow consts_macos14[] = {
+#define SB_CONST(name, owner, value, mod) { name, owner, value, mod },
+#include "compiler/consts-macos14.h"
+#undef SB_CONST
+};
+
+static const struct constrow *
+consttable(const struct sb_target *t, size_t *n)
+{
+	if (strcmp(t->name, "macos14") == 0) {
+		*n = sizeof consts_macos14 / sizeof consts_macos14[0];
+		return consts_macos14;
 	}
+	*n = 0;
+	return NULL;
+}
+
+void
+sb_prim_const(struct sb_eval *e, struct sb_sym *sym)
+{
+	size_t n, lo = 0, hi;
+	const struct constrow *rows = consttable(e->target, &n);
+	struct sb_value *v;
+	int c;
+
+	for (hi = n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		c = strcmp(sym->name, rows[mid].name);
+		if (c == 0) {
+			v = sb_value_new(e->a, SB_V_CONST,
+			    (struct sb_span){ SB_NOSRC, 0, 0 });
+			v->u.cnst.name = sym;
+			v->u.cnst.value = rows[mid].value;
+			sb_env_define(e, NULL, sym, v,
+			    (struct sb_span){ SB_NOSRC, 0, 0 });
+			return;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+}
+
+const char *
+sb_prim_constname(struct sb_eval *e, unsigned i)
+{
+	size_t n;
+	const struct constrow *rows = consttable(e->target, &n);
+
+	return i < n ? rows[i].name : NULL;
 }
 
 static void
@@ -726,6 +769,4 @@ sb_primitives_install(struct sb_eval *e)
 	bindmodkind(e, "no-callout", MOD_NO_CALLOUT);
 	bindmodkind(e, "partial-symbolication", MOD_PARTIAL_SYMBOLICATION);
 	bindmodkind(e, "termination", MOD_TERMINATION);
-	bindconsts(e, t->filter_values, t->filter_value_count);
-	bindconsts(e, t->modifier_values, t->modifier_value_count);
 }

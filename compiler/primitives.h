@@ -9,6 +9,13 @@
 
 /* Bind the target's vocabulary and the SBPL natives as globals. */
 void sb_primitives_install(struct sb_eval *e);
+/*
+** Bind SYM when it names a constant of the target (LANGUAGE.md §7.4):
+** constants are bound on first use, not one global each up front.
+*/
+void sb_prim_const(struct sb_eval *e, struct sb_sym *sym);
+/* The name of the target's I-th constant, or NULL past the last. */
+const char *sb_prim_constname(struct sb_eval *e, unsigned i);
 /* Bind %import and %load-library. */
 void sb_import_install(struct sb_eval *e);
 /* Apply filter constructor CTOR to the N values in A. */
