@@ -11,6 +11,7 @@
 ** write "[\.]". The code shapes are FORMAT.md §9.3's.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler/regex.h"
@@ -561,4 +562,129 @@ sb_regex_match(const struct sb_regex *rx, const char *s, size_t len,
 	}
 out:
 	return r;
+}
+
+/* --- the version-3 assembler (FORMAT.md §9.1-9.4) ----------------------- */
+
+enum { RX3_CHAR = 0x02, RX3_ANY = 0x09, RX3_JMP = 0x0a, RX3_CLASS = 0x0b,
+	RX3_MATCH = 0x15, RX3_BOL = 0x19, RX3_EOL = 0x29, RX3_SPLIT = 0x2f };
+
+/* Bytes instruction IN takes: a class of more than 15 pairs becomes
+** SPLIT L2; CLASS a; JMP J; L2: SPLIT L3; CLASS b; JMP J; L3: CLASS c; J: */
+static uint32_t
+instsize(const struct sb_rx_inst *in)
+{
+	uint32_t chunks, pairs;
+
+	switch (in->op) {
+	case SB_RX_CHAR: return 2;
+	case SB_RX_CLASS:
+		if (in->nranges == 0)
+			return 3 + 1 + 3;       /* SPLIT over an impossible ANY */
+		chunks = (in->nranges + 14) / 15;
+		pairs = in->nranges;
+		return (chunks - 1) * 6 + chunks + 2 * pairs;
+	case SB_RX_SPLIT:
+	case SB_RX_JMP: return 3;
+	case SB_RX_MATCH: return 2;
+	default: return 1;
+	}
+}
+
+static void
+put16(struct sb_buf *b, uint32_t v)
+{
+	sb_buf_put_u16le(b, (uint16_t)v);
+}
+
+static void
+putclass(struct sb_buf *b, const struct sb_rx_inst *in, uint32_t at)
+{
+	uint32_t chunks = (in->nranges + 14) / 15, c, k, first = 0, n;
+	uint32_t end = at + instsize(in), pos = at;
+
+	if (in->nranges == 0) {
+		/* an empty class never matches: SPLIT past, then a dead
+		** branch that cannot be entered */
+		sb_buf_putc(b, RX3_SPLIT);
+		put16(b, at + 6);
+		sb_buf_putc(b, RX3_JMP);
+		put16(b, at + 6);
+		sb_buf_putc(b, RX3_ANY);
+		return;
+	}
+	for (c = 0; c < chunks; c++) {
+		n = in->nranges - first > 15 ? 15 : in->nranges - first;
+		if (c + 1 < chunks) {
+			/* this chunk: SPLIT next; CLASS; JMP end */
+			sb_buf_putc(b, RX3_SPLIT);
+			put16(b, pos + 3 + 1 + 2 * n + 3);
+		}
+		sb_buf_putc(b, (int)((n << 4) | RX3_CLASS));
+		for (k = 0; k < n; k++) {
+			sb_buf_putc(b, in->ranges[2 * (first + k)]);
+			sb_buf_putc(b, in->ranges[2 * (first + k) + 1]);
+		}
+		if (c + 1 < chunks) {
+			sb_buf_putc(b, RX3_JMP);
+			put16(b, end);
+			pos += 3 + 1 + 2 * n + 3;
+		}
+		first += n;
+	}
+}
+
+int
+sb_regex_item(const struct sb_regex *rx, struct sb_buf *out)
+{
+	uint32_t *at = malloc((rx->n + 1) * sizeof *at), i, len = 0;
+	struct sb_buf b = SB_BUF_INIT;
+	const struct sb_rx_inst *in;
+
+	if (!at)
+		return -1;
+	for (i = 0; i < rx->n; i++) {
+		at[i] = len;
+		len += instsize(&rx->prog[i]);
+	}
+	at[rx->n] = len;
+	if (len > 65529) {
+		free(at);
+		return -1;
+	}
+	for (i = 0; i < rx->n; i++) {
+		in = &rx->prog[i];
+		switch (in->op) {
+		case SB_RX_CHAR:
+			sb_buf_putc(&b, RX3_CHAR);
+			sb_buf_putc(&b, in->c);
+			break;
+		case SB_RX_ANY: sb_buf_putc(&b, RX3_ANY); break;
+		case SB_RX_BOL: sb_buf_putc(&b, RX3_BOL); break;
+		case SB_RX_EOL: sb_buf_putc(&b, RX3_EOL); break;
+		case SB_RX_CLASS: putclass(&b, in, at[i]); break;
+		case SB_RX_SPLIT:
+			sb_buf_putc(&b, RX3_SPLIT);
+			put16(&b, at[in->x]);
+			break;
+		case SB_RX_JMP:
+			sb_buf_putc(&b, RX3_JMP);
+			put16(&b, at[in->x]);
+			break;
+		case SB_RX_MATCH:
+			sb_buf_putc(&b, RX3_MATCH);
+			sb_buf_putc(&b, 0);
+			break;
+		}
+	}
+	put16(out, 6 + len);
+	sb_buf_putc(out, 0);
+	sb_buf_putc(out, 0);
+	sb_buf_putc(out, 0);
+	sb_buf_putc(out, 3);
+	put16(out, len);
+	sb_buf_put(out, b.data, b.len);
+	sb_buf_free(&b);
+	free(at);
+	return 0;
 }

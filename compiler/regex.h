@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
+#include "common/buf.h"
 
 /* ORDER: the assembler maps these to the format's opcodes. */
 enum sb_rx_op {
@@ -62,5 +63,13 @@ int sb_regex_compile(struct sb_arena *a, const char *pat, size_t len,
 */
 int sb_regex_match(const struct sb_regex *rx, const char *s, size_t len,
     uint32_t *scratch);
+
+/*
+** Append RX as a complete regex item (u16 length, big-endian version 3,
+** u16 program length, the program: FORMAT.md §9.1) to OUT. Returns 0, or
+** -1 when the program exceeds 65,529 bytes.
+*/
+struct sb_buf;
+int sb_regex_item(const struct sb_regex *rx, struct sb_buf *out);
 
 #endif
