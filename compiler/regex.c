@@ -372,7 +372,9 @@ gen(struct gen *g, const struct node *n)
 		return;
 	switch (n->kind) {
 	case N_CHAR:
-		g->prog[emit(g, SB_RX_CHAR)].c = n->c;
+		/* emit() may move the program: index it after the call */
+		l1 = emit(g, SB_RX_CHAR);
+		g->prog[l1].c = n->c;
 		return;
 	case N_ANY: emit(g, SB_RX_ANY); return;
 	case N_BOL: emit(g, SB_RX_BOL); return;
@@ -398,14 +400,16 @@ gen(struct gen *g, const struct node *n)
 	case N_STAR:                    /* L1: SPLIT L2; e; JMP L1; L2: */
 		l1 = emit(g, SB_RX_SPLIT);
 		gen(g, n->a);
-		g->prog[emit(g, SB_RX_JMP)].x = l1;
+		jmp = emit(g, SB_RX_JMP);
+		g->prog[jmp].x = l1;
 		g->prog[l1].x = g->n;
 		return;
 	case N_PLUS:                    /* L1: e; SPLIT L2; JMP L1; L2: */
 		l1 = g->n;
 		gen(g, n->a);
 		split = emit(g, SB_RX_SPLIT);
-		g->prog[emit(g, SB_RX_JMP)].x = l1;
+		jmp = emit(g, SB_RX_JMP);
+		g->prog[jmp].x = l1;
 		g->prog[split].x = g->n;
 		return;
 	case N_QUEST:                   /* SPLIT L2; e; L2: */
@@ -441,9 +445,9 @@ sb_regex_compile(struct sb_arena *a, const char *pat, size_t len,
 		gen(&g, root);
 		emit(&g, SB_RX_MATCH);
 		g.prog[split].x = g.n;
-		loop = emit(&g, SB_RX_ANY);
-		(void)loop;
-		g.prog[emit(&g, SB_RX_JMP)].x = 0;
+		emit(&g, SB_RX_ANY);
+		loop = emit(&g, SB_RX_JMP);
+		g.prog[loop].x = 0;
 	}
 	if (g.overflow) {
 		err->off = 0;
