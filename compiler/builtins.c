@@ -53,10 +53,17 @@ cxr(struct sb_eval *e, const char *name, struct sb_value *v, const char *path)
 	for (p = path + strlen(path); p-- > path;) {
 		if (v->kind != SB_V_PAIR) {
 			struct sb_buf b = SB_BUF_INIT;
-			sb_value_write(&b, v, 0, 60);
-			sb_eval_error(e, v->span, "%s: argument 1 must be a pair, "
-			    "got %s%s", name, b.data, v->param ?
-			    ": the parameter is not set" : "");
+			sb_value_write(&b, e->target, v, 0, 60);
+			if (v->param)
+				sb_eval_error(e, sb_eval_argspan(e, 1, v), "%s: "
+				    "argument 1 must be a pair, got %s: parameter "
+				    "'%s' is not set (define it with -D %s=VALUE)",
+				    name, b.data, v->param->name,
+				    v->param->name);
+			else
+				sb_eval_error(e, sb_eval_argspan(e, 1, v), "%s: "
+				    "argument 1 must be a pair, got %s", name,
+				    b.data);
 			sb_buf_free(&b);
 			return NULL;
 		}
@@ -809,24 +816,35 @@ bi_int2char(ARGS)
 	return c;
 }
 
-/* (error msg irritant…): a profile-raised error. */
+/*
+** (error msg irritant…). The library's own checks ("unsupported version",
+** "path must start with a /") read "MSG, got IRRITANT"; an irritant that
+** is an unset parameter's #f says how to set it. An error a profile
+** raises itself is labelled as such.
+*/
 static struct sb_value *
 bi_error(ARGS)
 {
 	struct sb_buf b = SB_BUF_INIT;
+	const struct sb_sym *param = NULL;
 	uint32_t i;
+	int lib = sb_eval_in_library(e, call);
 
-	for (i = 0; i < n; i++) {
-		if (i)
-			sb_buf_putc(&b, ' ');
-		sb_value_write(&b, a[i], a[i]->kind == SB_V_STRING, 200);
+	if (n > 0 && a[0]->kind == SB_V_STRING)
+		sb_buf_put(&b, a[0]->u.str.s, a[0]->u.str.len);
+	for (i = a[0]->kind == SB_V_STRING ? 1 : 0; i < n; i++) {
+		sb_buf_puts(&b, i == 1 && lib ? ", got " : i ? " " : "");
+		sb_value_write(&b, e->target, a[i], !lib, 200);
+		if (a[i]->param)
+			param = a[i]->param;
 	}
-	/*
-	** The library's own checks ("unsupported version", "no version
-	** specified") are reported at the user's form that led to them.
-	*/
-	if (sb_eval_in_library(e, call) && e->site.src != SB_NOSRC)
-		sb_eval_error(e, e->site, "%s", b.data ? b.data : "");
+	if (param)
+		sb_buf_printf(&b, ": parameter '%s' is not set (define it with "
+		    "-D %s=VALUE)", param->name, param->name);
+	if (lib)
+		sb_eval_error(e, e->site.src != SB_NOSRC &&
+		    !sb_eval_in_library(e, e->site) ? e->site : call, "%s",
+		    b.data ? b.data : "");
 	else
 		sb_eval_error(e, call, "error raised by the profile: %s",
 		    b.data ? b.data : "");

@@ -42,13 +42,18 @@ basename_of(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* Call the current %finalize with no arguments (LANGUAGE.md §2.2). */
+/*
+** Call the current %finalize with no arguments (LANGUAGE.md §2.2). Its
+** errors ("no version specified") are shown at the main file's first form.
+*/
 static int
-finalize(struct sb_eval *e, uint32_t mainsrc)
+finalize(struct sb_eval *e, const struct sb_cst *main)
 {
 	struct sb_sym *s = e->s_finalize;
-	struct sb_span at = { mainsrc, 0, 0 };
+	struct sb_span at = { main->src, 0, 0 };
 
+	if (main->nforms > 0)
+		at = main->forms[0]->span;
 	if (!s->global)
 		return 0;
 	e->site = at;
@@ -113,13 +118,19 @@ evaluate(struct sb_unit *u, const struct sb_options *o)
 		goto out;
 	for (i = 0; i < u->nfiles; i++) {
 		uint32_t src = u->files[i]->src;
+		int bad;
 		sb_import_input_origin(e, src, i + 1 == u->nfiles ? "" :
 		    basename_of(sb_source_get(&u->ctx.sources, src)->path));
 		e->site = nospan;
-		if (sb_eval_cst(e, u->files[i]) < 0)
+		/* an input is "being imported" while it runs: cycles back to
+		** it are import cycles (LANGUAGE.md §5.4) */
+		sb_import_begin(e, sb_source_get(&u->ctx.sources, src)->path);
+		bad = sb_eval_cst(e, u->files[i]) < 0;
+		sb_import_end(e);
+		if (bad)
 			goto out;
 	}
-	if (finalize(e, u->files[u->nfiles - 1]->src) < 0)
+	if (finalize(e, u->files[u->nfiles - 1]) < 0)
 		goto out;
 	for (i = 0; i < p->nrules; i++)
 		p->rules[i]->origin = sb_import_origin(e, p->rules[i]->site.src);

@@ -35,21 +35,46 @@ sb_eval_error(struct sb_eval *e, struct sb_span span, const char *fmt, ...)
 	va_list ap;
 	uint32_t i;
 
+	struct sb_span lib = { SB_NOSRC, 0, 0 };
+	uint32_t calls = 0, skipped = 0;
+
 	if (e->failed)
 		return NULL;
 	e->failed = 1;
+	/*
+	** An error the library raises on the user's behalf (a check in
+	** stdlib-sb/sbpl/v1.sb) is shown at the user's form that led to it,
+	** with the library's line as a note.
+	*/
+	if (sb_eval_in_library(e, span) && e->site.src != SB_NOSRC &&
+	    !sb_eval_in_library(e, e->site)) {
+		lib = span;
+		span = e->site;
+	}
 	va_start(ap, fmt);
 	sb_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	sb_diag(&e->ctx->diag, SB_ERROR, "eval", span, "%s", b.data);
 	sb_buf_free(&b);
+	if (lib.src != SB_NOSRC)
+		sb_diag_note(&e->ctx->diag, lib, "raised by the library here");
+	/* the chain, innermost first; at most four calls, then a count */
 	for (i = e->nstack; i-- > 0;) {
 		const struct sb_frame *f = &e->stack[i];
-		if (f->span.src == SB_NOSRC)
+		if (f->span.src == SB_NOSRC || (f->span.src == span.src &&
+		    f->span.off == span.off && f->span.len == span.len))
 			continue;
+		if (f->kind == SB_FRAME_CALL && (sb_eval_in_library(e,
+		    f->span) || ++calls > 4)) {
+			skipped += !sb_eval_in_library(e, f->span);
+			continue;
+		}
 		sb_diag_note(&e->ctx->diag, f->span, framenote[f->kind],
 		    f->name ? f->name->name : "");
 	}
+	if (skipped)
+		sb_diag_note(&e->ctx->diag, (struct sb_span){ SB_NOSRC, 0, 0 },
+		    "and %u more calls", skipped);
 	return NULL;
 }
 
@@ -196,15 +221,18 @@ sb_want(struct sb_eval *e, const char *proc, uint32_t argno,
 {
 	struct sb_buf b = SB_BUF_INIT;
 
+	struct sb_span at;
+
 	if (v->kind == kind)
 		return 0;
-	sb_value_write(&b, v, 0, 60);
+	at = sb_eval_argspan(e, argno, v);
+	sb_value_write(&b, e->target, v, 0, 60);
 	if (v->param)
-		sb_eval_error(e, v->span, "%s: argument %u must be %s, got %s: "
+		sb_eval_error(e, at, "%s: argument %u must be %s, got %s: "
 		    "parameter '%s' is not set (define it with -D %s=VALUE)",
 		    proc, argno, what, b.data, v->param->name, v->param->name);
 	else
-		sb_eval_error(e, v->span, "%s: argument %u must be %s, got %s",
+		sb_eval_error(e, at, "%s: argument %u must be %s, got %s",
 		    proc, argno, what, b.data);
 	sb_buf_free(&b);
 	return -1;
@@ -317,6 +345,11 @@ unbound(struct sb_eval *e, struct sb_env *env, struct sb_value *x)
 	struct sb_sym *v1 = sb_intern_find(&e->ctx->syms, "%define-alias", 13);
 	const char *near;
 
+	if (strcmp(s->name, "unquote") == 0 ||
+	    strcmp(s->name, "unquote-splicing") == 0)
+		return sb_eval_error(e, x->span, "unbound variable '%s': '%s' is "
+		    "only valid inside a quasiquote", s->name,
+		    s->name[7] ? ",@" : ",");
 	if ((!v1 || !v1->global) && libraryname(s->name))
 		return sb_eval_error(e, x->span, "unbound variable '%s': it "
 		    "comes from the version-1 library; is this a fragment "
@@ -371,7 +404,7 @@ illegal(struct sb_eval *e, struct sb_value *f, struct sb_span span)
 {
 	struct sb_buf b = SB_BUF_INIT;
 
-	sb_value_write(&b, f, 0, 60);
+	sb_value_write(&b, e->target, f, 0, 60);
 	sb_eval_error(e, span, "illegal function: %s is not a procedure",
 	    b.data);
 	sb_buf_free(&b);
@@ -384,7 +417,6 @@ expand(struct sb_eval *e, struct sb_value *m, struct sb_value *x)
 {
 	struct sb_value *r;
 
-	sb_frame_push(e, SB_FRAME_EXPAND, x->span, m->u.clo->name);
 	if (m->u.clo->defmacro) {
 		struct sb_value **args, *p = x->u.pair.cdr;
 		uint32_t n = 0, i;
@@ -397,8 +429,27 @@ expand(struct sb_eval *e, struct sb_value *m, struct sb_value *x)
 	} else {
 		r = sb_apply(e, m, &x, 1, x->span);
 	}
-	sb_frame_pop(e);
 	return r;
+}
+
+/*
+** Record the call or expansion X in this activation's frame: a tail call
+** replaces the activation's frame instead of pushing another, so a loop
+** of tail calls keeps one. sb_eval() drops the frame when it returns.
+*/
+static void
+frame(struct sb_eval *e, uint32_t *slot, enum sb_frame_kind kind,
+    struct sb_value *x, const struct sb_sym *name)
+{
+	/* an expansion's frame stays while its expansion runs */
+	if (*slot == UINT32_MAX || e->stack[*slot].kind == SB_FRAME_EXPAND) {
+		*slot = e->nstack;
+		sb_frame_push(e, kind, x->span, name);
+		return;
+	}
+	e->stack[*slot].kind = kind;
+	e->stack[*slot].span = x->span;
+	e->stack[*slot].name = name;
 }
 
 static struct sb_value *
@@ -406,7 +457,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 {
 	struct sb_value *f, *tail, **args, *p, *r;
 	struct sb_binding *b;
-	uint32_t n, i;
+	uint32_t n, i, slot = UINT32_MAX;
 
 	for (;;) {
 		if (e->failed)
@@ -417,7 +468,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 			    (unsigned long long)e->maxsteps);
 		if (e->a->total > SB_LIMIT_ARENA_BYTES / 2)
 			return sb_eval_error(e, x->span, "evaluation used more "
-			    "than %llu MiB of memory",
+			    "than %llu MiB of memory; is there an endless loop?",
 			    (unsigned long long)(SB_LIMIT_ARENA_BYTES >> 21));
 		if (x->kind == SB_V_SYMBOL) {
 			if (!(b = sb_env_lookup(e, env, x->u.sym)))
@@ -447,6 +498,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 		if (!sb_eval_in_library(e, x->span))
 			e->site = x->span;
 		if (f->kind == SB_V_MACRO) {
+			frame(e, &slot, SB_FRAME_EXPAND, x, f->u.clo->name);
 			if (!(x = expand(e, f, x)))
 				return NULL;
 			continue;
@@ -465,12 +517,18 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 			e->site = x->span;
 		switch (f->kind) {
 		case SB_V_BUILTIN:
+			e->form = x;
 			return callbuiltin(e, f->u.bi, args, n, x->span);
 		case SB_V_FCTOR:
+			e->form = x;
 			return sb_prim_filter(e, f, args, n, x->span);
 		case SB_V_CLOSURE:
 			if (!(env = bindargs(e, f->u.clo, args, n, x->span)))
 				return NULL;
+			/* calls of library procedures make no note */
+			if (!sb_eval_in_library(e, f->u.clo->span))
+				frame(e, &slot, SB_FRAME_CALL, x,
+				    f->u.clo->name);
 			p = f->u.clo->body;
 			if (p->kind == SB_V_NIL)
 				return e->unspec;
@@ -490,19 +548,46 @@ struct sb_value *
 sb_eval(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 {
 	struct sb_span site = e->site;
+	struct sb_value *form = e->form;
+	uint32_t nstack = e->nstack;
 	struct sb_value *r;
 
 	if (e->failed)
 		return NULL;
 	if (++e->depth > SB_LIMIT_CALL_DEPTH) {
 		e->depth--;
-		return sb_eval_error(e, x->span, "recursion deeper than %u "
-		    "levels", SB_LIMIT_CALL_DEPTH);
+		return sb_eval_error(e, site.src != SB_NOSRC ? site : x->span,
+		    "recursion deeper than %u levels; is there an endless "
+		    "recursion?", SB_LIMIT_CALL_DEPTH);
 	}
 	r = loop(e, x, env);
 	e->depth--;
 	e->site = site;
+	e->form = form;
+	if (r)
+		e->nstack = nstack;
 	return r;
+}
+
+struct sb_span
+sb_eval_argspan(const struct sb_eval *e, uint32_t argno,
+    const struct sb_value *v)
+{
+	const struct sb_value *p;
+	uint32_t i;
+
+	if (e->form && e->form->kind == SB_V_PAIR) {
+		p = e->form->u.pair.cdr;
+		for (i = 1; i < argno && p->kind == SB_V_PAIR; i++)
+			p = p->u.pair.cdr;
+		if (p->kind == SB_V_PAIR && p->u.pair.car->span.src != SB_NOSRC)
+			return p->u.pair.car->span;
+	}
+	if (v && v->span.src != SB_NOSRC)
+		return v->span;
+	if (e->form)
+		return e->form->span;
+	return e->site;
 }
 
 struct sb_value *
@@ -524,8 +609,10 @@ sb_apply(struct sb_eval *e, struct sb_value *f, struct sb_value **args,
 
 	switch (f->kind) {
 	case SB_V_BUILTIN:
+		e->form = NULL;
 		return callbuiltin(e, f->u.bi, args, nargs, call);
 	case SB_V_FCTOR:
+		e->form = NULL;
 		return sb_prim_filter(e, f, args, nargs, call);
 	case SB_V_CLOSURE:
 	case SB_V_MACRO:

@@ -59,6 +59,7 @@ struct sb_eval {
 	uint64_t maxsteps;              /* the step limit */
 	uint32_t depth;                 /* non-tail nesting of eval */
 	struct sb_span site;            /* innermost call form in user source */
+	struct sb_value *form;          /* the call form of the running builtin */
 	struct sb_frame *stack;         /* calls, expansions, imports (malloc) */
 	uint32_t nstack, capstack;
 	struct sb_binding *globals;     /* every global, newest first */
@@ -122,6 +123,12 @@ int sb_eval_in_library(const struct sb_eval *e, struct sb_span span);
 /* Evaluate every top-level form of CST in the global environment. */
 int sb_eval_cst(struct sb_eval *e, const struct sb_cst *cst);
 
+/*
+** Where argument ARGNO (1-based) of the running builtin was written: the
+** argument expression of its call form, else V's own span, else the call.
+*/
+struct sb_span sb_eval_argspan(const struct sb_eval *e, uint32_t argno,
+    const struct sb_value *v);
 /* Make a list of N values. */
 struct sb_value *sb_list_from(struct sb_eval *e, struct sb_value **v,
     uint32_t n, struct sb_span span);

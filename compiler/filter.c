@@ -60,7 +60,8 @@ sb_filter_equal(const struct sb_filter *x, const struct sb_filter *y)
 
 	if (x == y)
 		return 1;
-	if (x->hash != y->hash || x->kind != y->kind || x->nkids != y->nkids)
+	if (x->hash != y->hash || x->kind != y->kind || x->nkids != y->nkids ||
+	    x->sealed != y->sealed)
 		return 0;
 	if (x->kind == SB_F_TEST)
 		return x->filter == y->filter && x->pat == y->pat &&
@@ -93,11 +94,12 @@ sb_filter_join(struct sb_arena *a, enum sb_fkind kind,
 
 	/* ALL: TRUE is the unit, FALSE absorbs; ANY: the other way round */
 	for (i = 0; i < n; i++)
-		total += kids[i]->kind == kind ? kids[i]->nkids : 1;
+		total += kids[i]->kind == kind && !kids[i]->sealed ?
+		    kids[i]->nkids : 1;
 	v = sb_arena_alloc(a, (total ? total : 1) * sizeof *v);
 	for (i = 0; i < n; i++) {
 		const struct sb_filter *c = kids[i];
-		if (c->kind == kind) {
+		if (c->kind == kind && !c->sealed) {
 			for (j = 0; j < c->nkids; j++)
 				v[k++] = c->kids[j];
 			continue;
@@ -125,6 +127,25 @@ sb_filter_join(struct sb_arena *a, enum sb_fkind kind,
 	f->hash = sb_hash_mix(kind == SB_F_ALL ? 2 : 3, k);
 	for (i = 0; i < k; i++)
 		f->hash = sb_hash_mix(f->hash, v[i]->hash);
+	return f;
+}
+
+const struct sb_filter *
+sb_filter_seq(struct sb_arena *a, const struct sb_filter *const *kids,
+    uint32_t n, struct sb_span span)
+{
+	struct sb_filter *f;
+	uint32_t i;
+
+	if (n == 1)
+		return kids[0];
+	f = alloc(a, SB_F_ALL, span);
+	f->kids = sb_arena_memdup(a, kids, n * sizeof *kids);
+	f->nkids = n;
+	f->sealed = 1;
+	f->hash = sb_hash_mix(5, n);
+	for (i = 0; i < n; i++)
+		f->hash = sb_hash_mix(f->hash, kids[i]->hash);
 	return f;
 }
 
@@ -256,6 +277,9 @@ sb_filter_text(struct sb_buf *b, const struct sb_target *t,
 			sb_buf_printf(b, " %s", f->arg.cname);
 		else
 			sb_buf_printf(b, " %lld", (long long)f->arg.i);
+		break;
+	case SB_FA_BLOCK:
+		sb_buf_printf(b, " %s", f->arg.s);
 		break;
 	case SB_FA_NETWORK:
 		if (f->arg.cname)

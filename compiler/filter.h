@@ -35,7 +35,8 @@ enum sb_fargkind {
 	SB_FA_STRING,           /* s, len: a pattern or exact string */
 	SB_FA_INT,              /* i, with cname when a named constant */
 	SB_FA_BOOL,             /* i is 0 or 1 */
-	SB_FA_NETWORK           /* i: protocol constant; s: "host:port" or NULL */
+	SB_FA_NETWORK,          /* i: protocol constant; s: "host:port" or NULL */
+	SB_FA_BLOCK             /* s: the canonical text of a message-filter block */
 };
 
 struct sb_farg {
@@ -56,6 +57,9 @@ struct sb_filter {
 	struct sb_span span;    /* where it was written */
 	uint64_t hash;          /* structural: spans excluded */
 	const struct sb_regex *rx;      /* TEST with SB_PAT_REGEX: compiled */
+	int sealed;             /* ALL whose order matters: never flattened,
+	                           sorted or deduplicated (an entitlement load
+	                           and the value tests that read it) */
 };
 
 /* Constructors; every result is normalised. */
@@ -65,6 +69,9 @@ const struct sb_filter *sb_filter_const(struct sb_arena *a, int value,
     struct sb_span span);
 /* ALL or ANY of the N filters in KIDS. */
 const struct sb_filter *sb_filter_join(struct sb_arena *a, enum sb_fkind kind,
+    const struct sb_filter *const *kids, uint32_t n, struct sb_span span);
+/* ALL of the N filters in KIDS, in this order, kept as one unit. */
+const struct sb_filter *sb_filter_seq(struct sb_arena *a,
     const struct sb_filter *const *kids, uint32_t n, struct sb_span span);
 const struct sb_filter *sb_filter_not(struct sb_arena *a,
     const struct sb_filter *f, struct sb_span span);

@@ -221,7 +221,8 @@ form_define(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 		return e->unspec;
 	}
 	if (target->kind != SB_V_SYMBOL)
-		return malformed(e, x, "the name must be a symbol");
+		return sb_eval_error(e, target->span, "malformed 'define': the "
+		    "name must be a symbol");
 	if (sb_list_length(x) > 3)
 		return malformed(e, x, "expected one value");
 	if (sb_list_length(x) == 2)
@@ -359,6 +360,9 @@ form_case(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 			    "clause");
 		if (iselse(e, car(clause)))
 			return tailbody(e, cdr(clause), *env, tail);
+		if (sb_list_length(car(clause)) < 0)
+			return sb_eval_error(e, clause->span, "malformed 'case' "
+			    "clause: expected a list of datums or 'else'");
 		for (d = car(clause); ispair(d); d = cdr(d))
 			if (sb_value_eqv(car(d), key))
 				return tailbody(e, cdr(clause), *env, tail);
@@ -420,7 +424,8 @@ bindings(struct sb_eval *e, struct sb_value *x, struct sb_value *list)
 		if (!ispair(car(p)) || car(car(p))->kind != SB_V_SYMBOL ||
 		    sb_list_length(car(p)) > 2 ||
 		    sb_list_length(car(p)) < 1) {
-			malformed(e, x, "a binding must be (name value)");
+			sb_eval_error(e, car(p)->span, "malformed '%s': a "
+			    "binding must be (name value)", formname(x));
 			return -1;
 		}
 	if (p->kind != SB_V_NIL) {

@@ -169,6 +169,16 @@ tryfile(struct sb_eval *e, const char *dir, const char *name,
 	return sb_source_read(&e->ctx->sources, path, NULL);
 }
 
+static const char *
+filekey(struct sb_eval *e, const char *path)
+{
+	char real[PATH_MAX], key[PATH_MAX + 16];
+
+	snprintf(key, sizeof key, "file:%s", realpath(path, real) ? real :
+	    path);
+	return sb_arena_strndup(e->a, key, strlen(key));
+}
+
 /* (%import NAME) */
 static struct sb_value *
 p_import(struct sb_eval *e, struct sb_value **a, uint32_t n,
@@ -178,7 +188,8 @@ p_import(struct sb_eval *e, struct sb_value **a, uint32_t n,
 	const char *name, *dir, *base;
 	const struct sb_embedded *lib;
 	struct sb_source *from;
-	char here[PATH_MAX], key[PATH_MAX + 16], real[PATH_MAX];
+	char here[PATH_MAX];
+	const char *key;
 	int64_t src = -1;
 	uint32_t i;
 	size_t k;
@@ -229,13 +240,11 @@ found:
 	}
 	sb_buf_free(&searched);
 	from = sb_source_get(&e->ctx->sources, (uint32_t)src);
-	snprintf(key, sizeof key, "file:%s", realpath(from->path, real) ?
-	    real : from->path);
+	key = filekey(e, from->path);
 	if (cycle(e, key, name, a[0]->span))
 		return NULL;
 	setorigin(e, (uint32_t)src, name);
-	if (evalsource(e, (uint32_t)src, call, sb_arena_strndup(e->a, key,
-	    strlen(key)), NULL) < 0)
+	if (evalsource(e, (uint32_t)src, call, key, NULL) < 0)
 		return NULL;
 	return e->unspec;
 }
@@ -269,6 +278,20 @@ sb_import_install(struct sb_eval *e)
 		v->u.bi = &natives[i];
 		sb_env_global(e, natives[i].name, v);
 	}
+}
+
+void
+sb_import_begin(struct sb_eval *e, const char *path)
+{
+	e->importing = xrealloc(e->importing, (e->nimporting + 1) *
+	    sizeof *e->importing);
+	e->importing[e->nimporting++] = filekey(e, path);
+}
+
+void
+sb_import_end(struct sb_eval *e)
+{
+	e->nimporting--;
 }
 
 /* Called by sb_compile for each input: main is the last one. */

@@ -30,20 +30,20 @@ enum {
 };
 
 static struct sb_value *
-badvalue(struct sb_eval *e, struct sb_value *v, const char *fmt,
-    const char *arg)
+badvalue(struct sb_eval *e, uint32_t argno, struct sb_value *v,
+    const char *fmt, const char *arg)
 {
 	struct sb_buf b = SB_BUF_INIT;
+	struct sb_span at = sb_eval_argspan(e, argno, v);
 
-	sb_value_write(&b, v, 0, 60);
+	sb_value_write(&b, e->target, v, 0, 60);
 	if (v->param)
-		sb_eval_error(e, v->span, "%s, got %s: parameter '%s' is not "
+		sb_eval_error(e, at, "%s, got %s: parameter '%s' is not "
 		    "set (define it with -D %s=VALUE)", arg, b.data,
 		    v->param->name, v->param->name);
 	else
-		sb_eval_error(e, v->span, fmt, arg, b.data);
+		sb_eval_error(e, at, fmt, arg, b.data);
 	sb_buf_free(&b);
-	(void)fmt;
 	return NULL;
 }
 
@@ -93,13 +93,13 @@ constvalue(struct sb_eval *e, uint16_t id, struct sb_value *v, int64_t *out,
 
 /* A regex TEST, compiled now so that a bad pattern is located. */
 static const struct sb_filter *
-regextest(struct sb_eval *e, uint16_t id, struct sb_value *v,
+regextest(struct sb_eval *e, uint16_t id, struct sb_value *v, uint32_t argno,
     const struct sb_farg *arg)
 {
 	struct sb_regex *rx = sb_arena_alloc(e->a, sizeof *rx);
 	struct sb_filter *f;
 	struct sb_rx_error err;
-	struct sb_span at = v->span;
+	struct sb_span at = sb_eval_argspan(e, argno, v);
 
 	if (sb_regex_compile(e->a, arg->s, arg->len, rx, &err) < 0) {
 		/* point into the literal when it was written as one */
@@ -122,7 +122,7 @@ regextest(struct sb_eval *e, uint16_t id, struct sb_value *v,
 /* One TEST from argument V of filter ID written with pattern PAT. */
 static const struct sb_filter *
 testfor(struct sb_eval *e, uint16_t id, uint8_t pat, struct sb_value *v,
-    struct sb_span call)
+    uint32_t argno, struct sb_span call)
 {
 	const struct sb_filter_info *fi = &e->target->filters[id];
 	struct sb_farg arg;
@@ -142,20 +142,20 @@ testfor(struct sb_eval *e, uint16_t id, uint8_t pat, struct sb_value *v,
 			snprintf(msg, sizeof msg, "invalid data type for %s: "
 			    "expected %s", name, fi->argkind == SB_ARG_STRING ?
 			    "string" : "pattern");
-			badvalue(e, v, "%s, got %s", msg);
+			badvalue(e, argno, v, "%s, got %s", msg);
 			return NULL;
 		}
 		arg.kind = SB_FA_STRING;
 		arg.s = v->u.str.s;
 		arg.len = v->u.str.len;
 		if (pat == SB_PAT_REGEX)
-			return regextest(e, id, v, &arg);
+			return regextest(e, id, v, argno, &arg);
 		break;
 	case SB_ARG_BOOL:
 		if (v->kind != SB_V_BOOL) {
 			snprintf(msg, sizeof msg, "invalid data type for %s: "
 			    "expected boolean", name);
-			badvalue(e, v, "%s, got %s", msg);
+			badvalue(e, argno, v, "%s, got %s", msg);
 			return NULL;
 		}
 		arg.kind = SB_FA_BOOL;
@@ -167,13 +167,13 @@ testfor(struct sb_eval *e, uint16_t id, uint8_t pat, struct sb_value *v,
 		if (r == -2) {
 			snprintf(msg, sizeof msg, "'%s' is not a value of %s",
 			    v->u.cnst.name->name, name);
-			sb_eval_error(e, v->span, "%s", msg);
+			sb_eval_error(e, sb_eval_argspan(e, argno, v), "%s", msg);
 			return NULL;
 		}
 		if (r < 0) {
 			snprintf(msg, sizeof msg, "invalid data type for %s: "
 			    "expected number", name);
-			badvalue(e, v, "%s, got %s", msg);
+			badvalue(e, argno, v, "%s, got %s", msg);
 			return NULL;
 		}
 		arg.kind = SB_FA_INT;
@@ -204,11 +204,11 @@ network(struct sb_eval *e, uint16_t id, struct sb_value **a, uint32_t n,
 		snprintf(msg, sizeof msg, "invalid data type for %s: expected "
 		    "a protocol (ip, tcp, udp, …)", e->target->filters[id].name);
 		if (r == -2)
-			sb_eval_error(e, a[0]->span, "'%s' is not a protocol "
+			sb_eval_error(e, sb_eval_argspan(e, 1, a[0]), "'%s' is not a protocol "
 			    "of %s", a[0]->u.cnst.name->name,
 			    e->target->filters[id].name);
 		else
-			badvalue(e, a[0], "%s, got %s", msg);
+			badvalue(e, 1, a[0], "%s, got %s", msg);
 		return NULL;
 	}
 	if (n == 1)
@@ -219,11 +219,11 @@ network(struct sb_eval *e, uint16_t id, struct sb_value **a, uint32_t n,
 			snprintf(msg, sizeof msg, "invalid data type for %s: "
 			    "expected \"host:port\"",
 			    e->target->filters[id].name);
-			badvalue(e, a[i], "%s, got %s", msg);
+			badvalue(e, i + 1, a[i], "%s, got %s", msg);
 			return NULL;
 		}
 		if (!memchr(a[i]->u.str.s, ':', a[i]->u.str.len)) {
-			sb_eval_error(e, a[i]->span, "invalid network address "
+			sb_eval_error(e, sb_eval_argspan(e, i + 1, a[i]), "invalid network address "
 			    "\"%s\": expected \"host:port\" (\"*:*\", "
 			    "\"localhost:443\")", a[i]->u.str.s);
 			return NULL;
@@ -267,7 +267,8 @@ sb_prim_filter(struct sb_eval *e, const struct sb_value *ctor,
 		return filterv(e, network(e, id, a, n, call), call);
 	kids = sb_arena_alloc(e->a, n * sizeof *kids);
 	for (i = 0; i < n; i++)
-		if (!(kids[i] = testfor(e, id, ctor->u.fctor.pat, a[i], call)))
+		if (!(kids[i] = testfor(e, id, ctor->u.fctor.pat, a[i], i + 1,
+		    call)))
 			return NULL;
 	return filterv(e, n == 1 ? kids[0] : sb_filter_join(e->a, SB_F_ANY,
 	    kids, n, call), call);
@@ -279,19 +280,26 @@ metafilter(struct sb_eval *e, const char *name, enum sb_fkind kind,
 {
 	const struct sb_filter **kids = sb_arena_alloc(e->a,
 	    (n ? n : 1) * sizeof *kids);
+	int load = sb_target_filter_find(e->target, "%entitlement-load", 17);
+	int ordered = 0;
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
 		if (a[i]->kind != SB_V_FILTER) {
 			struct sb_buf b = SB_BUF_INIT;
-			sb_value_write(&b, a[i], 0, 60);
-			sb_eval_error(e, a[i]->span, "argument %u of %s is not "
+			sb_value_write(&b, e->target, a[i], 0, 60);
+			sb_eval_error(e, sb_eval_argspan(e, i + 1, a[i]), "argument %u of %s is not "
 			    "a filter: %s", i + 1, name, b.data);
 			sb_buf_free(&b);
 			return NULL;
 		}
 		kids[i] = a[i]->u.filter;
+		ordered |= kids[i]->kind == SB_F_TEST && kids[i]->filter == load;
 	}
+	/* an entitlement load and the tests of its value stay together, in
+	** order (FORMAT.md §5.2 rule 4) */
+	if (kind == SB_F_ALL && ordered)
+		return filterv(e, sb_filter_seq(e->a, kids, n, call), call);
 	return filterv(e, sb_filter_join(e->a, kind, kids, n, call), call);
 }
 
@@ -338,6 +346,83 @@ modname(struct sb_eval *e, uint16_t id)
 	return e->target->modifiers[id].name;
 }
 
+/*
+** A message-filter block, as apply-message-filter collects it: a list of
+** (allow|deny ARG…) entries whose arguments are message-filter
+** operations, filters and modifiers (LANGUAGE.md §5.8, §8.2). Checked
+** here and rendered as the canonical text of its rules, in order.
+*/
+static const char *
+policyblock(struct sb_eval *e, struct sb_value *block)
+{
+	struct sb_buf b = SB_BUF_INIT, w = SB_BUF_INIT;
+	struct sb_value *p, *q, *v;
+	const char *r = NULL, *what;
+	int first = 1;
+
+	if (sb_list_length(block) < 0) {
+		badvalue(e, 2, block, "modifier '%s': expected a list of rules, "
+		    "got %s", "message-filter");
+		return NULL;
+	}
+	for (p = block; p->kind == SB_V_PAIR; p = p->u.pair.cdr) {
+		struct sb_value *entry = p->u.pair.car;
+		int haveop = 0;
+		if (sb_list_length(entry) < 1 ||
+		    entry->u.pair.car->kind != SB_V_SYMBOL) {
+			badvalue(e, 2, entry, "modifier '%s': expected (allow …) "
+			    "or (deny …), got %s", "message-filter");
+			goto out;
+		}
+		what = entry->u.pair.car->u.sym->name;
+		if (strcmp(what, "allow") && strcmp(what, "deny")) {
+			badvalue(e, 2, entry, "modifier '%s': expected (allow …) "
+			    "or (deny …), got %s", "message-filter");
+			goto out;
+		}
+		sb_buf_printf(&b, "%s(%s", first ? "" : " ", what);
+		first = 0;
+		for (q = entry->u.pair.cdr; q->kind == SB_V_PAIR;
+		    q = q->u.pair.cdr) {
+			v = q->u.pair.car;
+			w.len = 0;
+			if (v->kind == SB_V_OP && (e->target->ops[v->u.op].flags &
+			    SB_OP_MESSAGE_FILTER)) {
+				haveop = 1;
+				sb_buf_printf(&b, " %s", e->target->ops[v->u.op].name);
+				continue;
+			}
+			if (v->kind == SB_V_FILTER) {
+				sb_buf_putc(&b, ' ');
+				sb_filter_text(&b, e->target, v->u.filter);
+				continue;
+			}
+			if (v->kind == SB_V_MODIFIER) {
+				sb_buf_printf(&b, " (with %s)",
+				    modname(e, v->u.mod.id));
+				continue;
+			}
+			sb_value_write(&w, e->target, v, 0, 60);
+			sb_eval_error(e, v->span.src != SB_NOSRC ? v->span :
+			    entry->span, "invalid rule argument to %s in a "
+			    "message filter: %s is not a message-filter "
+			    "operation, filter or modifier", what, w.data);
+			goto out;
+		}
+		if (!haveop) {
+			sb_eval_error(e, entry->span, "invalid rule in a message "
+			    "filter: %s needs a message-filter operation", what);
+			goto out;
+		}
+		sb_buf_putc(&b, ')');
+	}
+	r = sb_arena_strndup(e->a, b.data ? b.data : "", b.len);
+out:
+	sb_buf_free(&b);
+	sb_buf_free(&w);
+	return r;
+}
+
 /* (with KIND [ARG]) */
 static struct sb_value *
 p_with(ARGS)
@@ -348,8 +433,8 @@ p_with(ARGS)
 
 	if (a[0]->kind != SB_V_MODKIND) {
 		struct sb_buf b = SB_BUF_INIT;
-		sb_value_write(&b, a[0], 0, 60);
-		sb_eval_error(e, a[0]->span, "with: %s is not a modifier",
+		sb_value_write(&b, e->target, a[0], 0, 60);
+		sb_eval_error(e, sb_eval_argspan(e, 1, a[0]), "with: %s is not a modifier",
 		    b.data);
 		sb_buf_free(&b);
 		return NULL;
@@ -358,35 +443,39 @@ p_with(ARGS)
 	if (id >= MOD_NO_CALLOUT || e->target->modifiers[id].argkind ==
 	    SB_ARG_NONE) {
 		if (n > 1)
-			return sb_eval_error(e, a[1]->span, "modifier %s: "
-			    "unexpected argument", modname(e, id));
+			return sb_eval_error(e, sb_eval_argspan(e, 2, a[1]),
+			    "modifier '%s': unexpected argument", modname(e, id));
 	} else {
 		mi = &e->target->modifiers[id];
 		if (n < 2)
-			return sb_eval_error(e, call, "modifier %s takes one "
+			return sb_eval_error(e, call, "modifier '%s' takes one "
 			    "argument", mi->name);
 		if (n > 2)
-			return sb_eval_error(e, a[2]->span, "modifier %s takes "
-			    "one argument", mi->name);
+			return sb_eval_error(e, sb_eval_argspan(e, 3, a[2]),
+			    "modifier '%s' takes one argument", mi->name);
 		if (mi->argkind == SB_ARG_STRING && a[1]->kind != SB_V_STRING)
-			return badvalue(e, a[1], "modifier %s: expected a "
+			return badvalue(e, 2, a[1], "modifier '%s': expected a "
 			    "string, got %s", mi->name);
 		if (mi->argkind == SB_ARG_INT && a[1]->kind != SB_V_INT &&
 		    a[1]->kind != SB_V_CONST)
-			return badvalue(e, a[1], "modifier %s: expected a "
+			return badvalue(e, 2, a[1], "modifier '%s': expected a "
 			    "number, got %s", mi->name);
 	}
 	v = sb_value_new(e->a, SB_V_MODIFIER, call);
 	v->u.mod.id = id;
 	v->u.mod.arg = n > 1 ? a[1] : NULL;
+	if (id < MOD_NO_CALLOUT && e->target->modifiers[id].argkind ==
+	    SB_ARG_POLICY && !(v->u.mod.block = policyblock(e, a[1])))
+		return NULL;
 	return v;
 }
 
 /* Resolve a modifier value into a rule modifier; -1 after an error. */
 static int
 addmod(struct sb_eval *e, struct sb_profile *p, enum sb_action action,
-    struct sb_value *m, struct sb_mod *out, uint32_t *nout)
+    struct sb_value *m, uint32_t argno, struct sb_mod *out, uint32_t *nout)
 {
+	struct sb_span at = sb_eval_argspan(e, argno, m);
 	uint16_t id = m->u.mod.id;
 	const struct sb_modifier_info *mi;
 	struct sb_mod mod;
@@ -414,13 +503,13 @@ addmod(struct sb_eval *e, struct sb_profile *p, enum sb_action action,
 	mi = &e->target->modifiers[id];
 	if (!(mi->actions & (action == SB_ALLOW ? SB_ACTION_ALLOW :
 	    SB_ACTION_DENY))) {
-		sb_eval_error(e, m->span, "modifier %s is only valid on %s "
+		sb_eval_error(e, at, "modifier '%s' is only valid on %s "
 		    "rules", mi->name, action == SB_ALLOW ? "deny" : "allow");
 		return -1;
 	}
 	for (i = 0; i < *nout; i++)
 		if (out[i].id == id) {
-			sb_eval_error(e, m->span, "duplicate modifier %s",
+			sb_eval_error(e, at, "duplicate modifier '%s'",
 			    mi->name);
 			return -1;
 		}
@@ -443,8 +532,10 @@ addmod(struct sb_eval *e, struct sb_profile *p, enum sb_action action,
 				if (strcmp(vals[i].name, mod.arg.cname) == 0)
 					mod.arg.i = vals[i].value;
 		} else {
-			/* message-filter: the block is kept for the linter */
-			mod.arg.kind = SB_FA_NONE;
+			/* message-filter: its rules, as canonical text */
+			mod.arg.kind = SB_FA_BLOCK;
+			mod.arg.s = m->u.mod.block;
+			mod.arg.len = (uint32_t)strlen(m->u.mod.block);
 		}
 	}
 	out[(*nout)++] = mod;
@@ -500,18 +591,21 @@ rule(struct sb_eval *e, enum sb_action action, struct sb_value **a,
 			fl[nfl++] = v->u.filter;
 			break;
 		case SB_V_MODIFIER:
-			if (addmod(e, p, action, v, mods, &nmods) < 0)
+			if (addmod(e, p, action, v, i + 1, mods, &nmods) < 0)
 				return NULL;
 			break;
 		default: {
 			struct sb_buf b = SB_BUF_INIT;
-			sb_value_write(&b, v, 0, 60);
+			sb_value_write(&b, e->target, v, 0, 60);
 			if (v->param)
-				sb_eval_error(e, v->span, "invalid rule argument "
-				    "to %s: %s (parameter '%s' is not set)",
-				    name, b.data, v->param->name);
+				sb_eval_error(e, sb_eval_argspan(e, i + 1, v),
+				    "invalid rule argument to %s: %s: parameter "
+				    "'%s' is not set (define it with -D %s=VALUE)",
+				    name, b.data, v->param->name,
+				    v->param->name);
 			else
-				sb_eval_error(e, v->span, "invalid rule argument "
+				sb_eval_error(e, sb_eval_argspan(e, i + 1, v),
+				    "invalid rule argument "
 				    "to %s: %s is a %s, not an operation, "
 				    "filter or modifier", name, b.data,
 				    sb_value_kindname(v));

@@ -28,6 +28,9 @@ struct sb_value *sb_prim_filter(struct sb_eval *e, const struct sb_value *ctor,
 int sb_import_library(struct sb_eval *e, const char *name, struct sb_span at);
 /* Bind *entitlements* from --entitlements; 0, or -1 after an error. */
 int sb_entitlements_load(struct sb_eval *e);
+/* Mark the input PATH as being evaluated, for import cycles; and unmark. */
+void sb_import_begin(struct sb_eval *e, const char *path);
+void sb_import_end(struct sb_eval *e);
 /* The origin key of source SRC (DESIGN.md §5): "", an import name, stdlib:N. */
 const char *sb_import_origin(const struct sb_eval *e, uint32_t src);
 

@@ -43,6 +43,9 @@ putmodarg(struct sb_buf *b, const struct sb_farg *arg)
 		}
 		sb_buf_putc(b, '"');
 		break;
+	case SB_FA_BLOCK:
+		sb_buf_printf(b, " %s", arg->s);
+		break;
 	case SB_FA_INT:
 		if (arg->cname)
 			sb_buf_printf(b, " %s", arg->cname);

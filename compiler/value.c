@@ -4,7 +4,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "compiler/filter.h"
 #include "compiler/value.h"
+#include "kext/target.h"
 
 static const struct sb_span nospan = { SB_NOSRC, 0, 0 };
 
@@ -198,8 +200,11 @@ writestr(struct sb_buf *b, const struct sb_value *v)
 }
 
 static void
-write1(struct sb_buf *b, const struct sb_value *v, int display, size_t stop)
+write1(struct sb_buf *b, const struct sb_target *t, const struct sb_value *v,
+    int display, size_t stop)
 {
+	char buf[96];
+
 	const struct sb_value *p;
 
 	if (b->len > stop)
@@ -231,13 +236,13 @@ write1(struct sb_buf *b, const struct sb_value *v, int display, size_t stop)
 		for (p = v; p->kind == SB_V_PAIR; p = p->u.pair.cdr) {
 			if (p != v)
 				sb_buf_putc(b, ' ');
-			write1(b, p->u.pair.car, display, stop);
+			write1(b, t, p->u.pair.car, display, stop);
 			if (b->len > stop)
 				return;
 		}
 		if (p->kind != SB_V_NIL) {
 			sb_buf_puts(b, " . ");
-			write1(b, p, display, stop);
+			write1(b, t, p, display, stop);
 		}
 		sb_buf_putc(b, ')');
 		return;
@@ -249,6 +254,43 @@ write1(struct sb_buf *b, const struct sb_value *v, int display, size_t stop)
 	case SB_V_BUILTIN:
 		sb_buf_printf(b, "#<procedure %s>", v->u.bi->name);
 		return;
+	case SB_V_OP:
+		if (t && v->u.op < t->op_name_count) {
+			sb_buf_printf(b, "#<operation %s>", t->ops[v->u.op].name);
+			return;
+		}
+		break;
+	case SB_V_FILTER:
+		if (t) {
+			sb_buf_puts(b, "#<filter ");
+			sb_filter_text(b, t, v->u.filter);
+			sb_buf_putc(b, '>');
+			return;
+		}
+		break;
+	case SB_V_FCTOR:
+		if (t) {
+			sb_buf_printf(b, "#<filter constructor %s>",
+			    sb_filter_spelling(t, v->u.fctor.filter,
+			    v->u.fctor.pat, buf, sizeof buf));
+			return;
+		}
+		break;
+	case SB_V_CONST:
+		sb_buf_puts(b, v->u.cnst.name->name);
+		return;
+	case SB_V_MODKIND:
+		if (t && v->u.mod.id < t->modifier_count &&
+		    t->modifiers[v->u.mod.id].name) {
+			sb_buf_printf(b, "#<modifier %s>",
+			    t->modifiers[v->u.mod.id].name);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	switch (v->kind) {
 	default:
 		sb_buf_printf(b, "#<%s>", kindname[v->kind]);
 		return;
@@ -256,12 +298,12 @@ write1(struct sb_buf *b, const struct sb_value *v, int display, size_t stop)
 }
 
 void
-sb_value_write(struct sb_buf *b, const struct sb_value *v, int display,
-    uint32_t limit)
+sb_value_write(struct sb_buf *b, const struct sb_target *t,
+    const struct sb_value *v, int display, uint32_t limit)
 {
 	size_t start = b->len;
 
-	write1(b, v, display, start + limit);
+	write1(b, t, v, display, start + limit);
 	if (b->len > start + limit) {
 		b->len = start + limit;
 		sb_buf_puts(b, "...");

@@ -101,6 +101,7 @@ struct sb_value {
 		struct {                        /* MODKIND, MODIFIER */
 			uint16_t id;            /* modifier id */
 			struct sb_value *arg;   /* MODIFIER: its argument or NULL */
+			const char *block;      /* message-filter: rules as text */
 		} mod;
 		struct {                        /* CONST */
 			struct sb_sym *name;
@@ -143,9 +144,13 @@ sb_truthy(const struct sb_value *v)
 int64_t sb_list_length(const struct sb_value *v);
 /* "boolean", "string", …, for messages. */
 const char *sb_value_kindname(const struct sb_value *v);
-/* Write V as Scheme would (strings quoted), at most LIMIT bytes. */
-void sb_value_write(struct sb_buf *b, const struct sb_value *v, int display,
-    uint32_t limit);
+/*
+** Write V as Scheme would (strings quoted), at most LIMIT bytes; names of
+** operations, filters and modifiers come from target T (may be NULL).
+*/
+struct sb_target;
+void sb_value_write(struct sb_buf *b, const struct sb_target *t,
+    const struct sb_value *v, int display, uint32_t limit);
 /* equal? and eqv? */
 int sb_value_equal(const struct sb_value *a, const struct sb_value *b);
 int sb_value_eqv(const struct sb_value *a, const struct sb_value *b);
