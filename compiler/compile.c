@@ -82,6 +82,8 @@ initsyms(struct sb_eval *e)
 	S(s_noop, "no-op");
 	S(s_finalize, "%finalize");
 	S(s_elevated, "%elevated-precedence-finalize");
+	S(s_allow, "allow");
+	S(s_deny, "deny");
 #undef S
 }
 
@@ -122,6 +124,7 @@ evaluate(struct sb_unit *u, const struct sb_options *o)
 		sb_import_input_origin(e, src, i + 1 == u->nfiles ? "" :
 		    basename_of(sb_source_get(&u->ctx.sources, src)->path));
 		e->site = nospan;
+		e->rulesite = nospan;
 		/* an input is "being imported" while it runs: cycles back to
 		** it are import cycles (LANGUAGE.md §5.4) */
 		sb_import_begin(e, sb_source_get(&u->ctx.sources, src)->path);

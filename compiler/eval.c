@@ -10,6 +10,9 @@
 ** source (not stdlib-sb/). It is set when such a call is applied and
 ** restored when a non-tail evaluation returns, so a rule emitted through a
 ** library wrapper (with-filter) is sited at the user's (allow …) form.
+** e->rulesite is the innermost such call whose head is the symbol allow or
+** deny; a rule is sited there when there is one (a profile's own wrapper
+** that ends in (apply action args) still points at the (allow …) form).
 */
 #include <stdarg.h>
 #include <string.h>
@@ -513,8 +516,13 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 		for (i = 0, p = x->u.pair.cdr; i < n; i++, p = p->u.pair.cdr)
 			if (!(args[i] = sb_eval(e, p->u.pair.car, env)))
 				return NULL;
-		if (!sb_eval_in_library(e, x->span))
+		if (!sb_eval_in_library(e, x->span)) {
+			struct sb_value *h = x->u.pair.car;
 			e->site = x->span;
+			if (h->kind == SB_V_SYMBOL && (h->u.sym == e->s_allow ||
+			    h->u.sym == e->s_deny))
+				e->rulesite = x->span;
+		}
 		switch (f->kind) {
 		case SB_V_BUILTIN:
 			e->form = x;
@@ -547,7 +555,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 struct sb_value *
 sb_eval(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 {
-	struct sb_span site = e->site;
+	struct sb_span site = e->site, rulesite = e->rulesite;
 	struct sb_value *form = e->form;
 	uint32_t nstack = e->nstack;
 	struct sb_value *r;
@@ -563,6 +571,7 @@ sb_eval(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 	r = loop(e, x, env);
 	e->depth--;
 	e->site = site;
+	e->rulesite = rulesite;
 	e->form = form;
 	if (r)
 		e->nstack = nstack;

@@ -59,6 +59,7 @@ struct sb_eval {
 	uint64_t maxsteps;              /* the step limit */
 	uint32_t depth;                 /* non-tail nesting of eval */
 	struct sb_span site;            /* innermost call form in user source */
+	struct sb_span rulesite;        /* innermost (allow …)/(deny …) there */
 	struct sb_value *form;          /* the call form of the running builtin */
 	struct sb_frame *stack;         /* calls, expansions, imports (malloc) */
 	uint32_t nstack, capstack;
@@ -67,7 +68,7 @@ struct sb_eval {
 	/* symbols the evaluator compares against */
 	struct sb_sym *s_quote, *s_quasiquote, *s_unquote, *s_splice;
 	struct sb_sym *s_else, *s_arrow, *s_define, *s_lambda, *s_noop;
-	struct sb_sym *s_finalize, *s_elevated;
+	struct sb_sym *s_finalize, *s_elevated, *s_allow, *s_deny;
 	/* the version and trace state of LANGUAGE.md §5.1, §5.5 */
 	int version;                    /* 0 until (version 1) */
 	const char *trace;              /* (trace "path") or NULL */

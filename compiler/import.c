@@ -61,7 +61,7 @@ evalsource(struct sb_eval *e, uint32_t src, struct sb_span at, const char *key,
     const struct sb_sym *name)
 {
 	struct sb_cst *cst;
-	struct sb_span site = e->site;
+	struct sb_span site = e->site, rulesite = e->rulesite;
 	int r;
 
 	if (e->nimporting >= SB_LIMIT_IMPORT_DEPTH) {
@@ -81,8 +81,10 @@ evalsource(struct sb_eval *e, uint32_t src, struct sb_span at, const char *key,
 	if (at.src != SB_NOSRC)
 		sb_frame_push(e, SB_FRAME_IMPORT, at, name);
 	e->site.src = SB_NOSRC;
+	e->rulesite.src = SB_NOSRC;
 	r = sb_eval_cst(e, cst);
 	e->site = site;
+	e->rulesite = rulesite;
 	if (at.src != SB_NOSRC)
 		sb_frame_pop(e);
 	e->nimporting--;

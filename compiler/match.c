@@ -61,17 +61,6 @@ sb_matcher_new(struct sb_arena *a, const struct sb_profile *p)
 	return m;
 }
 
-static const struct sb_mfact *
-fact(const struct sb_mquery *q, uint16_t filter)
-{
-	uint32_t i;
-
-	for (i = 0; i < q->nfacts; i++)
-		if (q->facts[i].filter == filter)
-			return &q->facts[i];
-	return NULL;
-}
-
 static int
 stringtest(struct sb_matcher *m, const struct sb_filter *f,
     const struct sb_mfact *x)
@@ -196,20 +185,11 @@ enttest(struct sb_matcher *m, const struct sb_filter *f, int *assumed)
 	return 0;
 }
 
+/* Test F against fact X (one value the access presents to F). */
 static int
-test(struct sb_matcher *m, const struct sb_filter *f,
-    const struct sb_mquery *q, int *assumed)
+test1(struct sb_matcher *m, const struct sb_filter *f,
+    const struct sb_mfact *x)
 {
-	const struct sb_mfact *x;
-
-	if (isent(m, f->filter))
-		return enttest(m, f, assumed);
-	x = fact(q, f->filter);
-
-	if (!x) {
-		*assumed = 1;
-		return 0;
-	}
 	switch (f->arg.kind) {
 	case SB_FA_STRING:
 		return x->kind == SB_MF_STRING && stringtest(m, f, x);
@@ -227,6 +207,28 @@ test(struct sb_matcher *m, const struct sb_filter *f,
 	default:
 		return 1;
 	}
+}
+
+/* A filter matches when any value the access presents to it does. */
+static int
+test(struct sb_matcher *m, const struct sb_filter *f,
+    const struct sb_mquery *q, int *assumed)
+{
+	uint32_t i;
+	int seen = 0;
+
+	if (isent(m, f->filter))
+		return enttest(m, f, assumed);
+	for (i = 0; i < q->nfacts; i++) {
+		if (q->facts[i].filter != f->filter)
+			continue;
+		seen = 1;
+		if (test1(m, f, &q->facts[i]))
+			return 1;
+	}
+	if (!seen)
+		*assumed = 1;
+	return 0;
 }
 
 int

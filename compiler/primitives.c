@@ -631,7 +631,8 @@ rule(struct sb_eval *e, enum sb_action action, struct sb_value **a,
 	    sb_filter_join(e->a, SB_F_ANY, fl, nfl, call);
 	r->mods.v = mods;
 	r->mods.n = nmods;
-	r->site = e->site.src != SB_NOSRC ? e->site : call;
+	r->site = e->rulesite.src != SB_NOSRC ? e->rulesite :
+	    e->site.src != SB_NOSRC ? e->site : call;
 	r->frames = sb_frame_capture(e);
 	sb_profile_add(p, r);
 	return e->unspec;

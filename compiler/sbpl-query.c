@@ -272,6 +272,14 @@ mkfact(const struct sb_target *t, struct sb_mfact *f, const char *name,
 		f->i = strtoll(v, &end, 0);
 		if (*v && !*end)
 			return 0;
+		/* a filter without named values takes any constant, as the
+		** profile's own (socket-protocol IPPROTO_TCP) does */
+		if (nv == 0)
+			for (i = 0; i < t->filter_value_count; i++)
+				if (strcmp(t->filter_values[i].name, v) == 0) {
+					f->i = t->filter_values[i].value;
+					return 0;
+				}
 		fprintf(stderr, "%s: '%s' is not a number or a value of %s\n",
 		    sb_progname(), v, t->filters[id].name);
 		return -1;
