@@ -2,7 +2,7 @@
 ** The eval/apply loop (LANGUAGE.md §2, §4). Tail positions (the last form
 ** of a body, the arms of if/cond/case/when/unless/and/or, procedure
 ** application) continue the loop instead of recursing, so named-let loops
-** run in constant C stack; everything else recurses through sb_eval(),
+** run in constant C stack; everything else recurses through sb_eval_expr(),
 ** which bounds the depth. The evaluator stops at the first error: every
 ** function returns NULL and the callers unwind (DESIGN.md §10.3).
 **
@@ -438,7 +438,7 @@ expand(struct sb_eval *e, struct sb_value *m, struct sb_value *x)
 /*
 ** Record the call or expansion X in this activation's frame: a tail call
 ** replaces the activation's frame instead of pushing another, so a loop
-** of tail calls keeps one. sb_eval() drops the frame when it returns.
+** of tail calls keeps one. sb_eval_expr() drops the frame when it returns.
 */
 static void
 frame(struct sb_eval *e, uint32_t *slot, enum sb_frame_kind kind,
@@ -487,7 +487,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 				return unbound(e, env, f);
 			b->uses++;
 			f = b->val;
-		} else if (!(f = sb_eval(e, f, env))) {
+		} else if (!(f = sb_eval_expr(e, f, env))) {
 			return NULL;
 		}
 		if (f->kind == SB_V_FORM) {
@@ -514,7 +514,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 			    "argument list is not a proper list");
 		args = sb_arena_alloc(e->a, (n ? n : 1) * sizeof *args);
 		for (i = 0, p = x->u.pair.cdr; i < n; i++, p = p->u.pair.cdr)
-			if (!(args[i] = sb_eval(e, p->u.pair.car, env)))
+			if (!(args[i] = sb_eval_expr(e, p->u.pair.car, env)))
 				return NULL;
 		if (!sb_eval_in_library(e, x->span)) {
 			struct sb_value *h = x->u.pair.car;
@@ -542,7 +542,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 				return e->unspec;
 			for (; p->u.pair.cdr->kind == SB_V_PAIR;
 			    p = p->u.pair.cdr)
-				if (!sb_eval(e, p->u.pair.car, env))
+				if (!sb_eval_expr(e, p->u.pair.car, env))
 					return NULL;
 			x = p->u.pair.car;
 			continue;
@@ -553,7 +553,7 @@ loop(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 }
 
 struct sb_value *
-sb_eval(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
+sb_eval_expr(struct sb_eval *e, struct sb_value *x, struct sb_env *env)
 {
 	struct sb_span site = e->site, rulesite = e->rulesite;
 	struct sb_value *form = e->form;
@@ -605,7 +605,7 @@ sb_eval_body(struct sb_eval *e, struct sb_value *body, struct sb_env *env)
 	struct sb_value *r = e->unspec;
 
 	for (; body->kind == SB_V_PAIR; body = body->u.pair.cdr)
-		if (!(r = sb_eval(e, body->u.pair.car, env)))
+		if (!(r = sb_eval_expr(e, body->u.pair.car, env)))
 			return NULL;
 	return r;
 }
@@ -650,7 +650,7 @@ sb_eval_cst(struct sb_eval *e, const struct sb_cst *cst)
 			e->failed = 1;
 			return -1;
 		}
-		if (!sb_eval(e, x, NULL))
+		if (!sb_eval_expr(e, x, NULL))
 			return -1;
 	}
 	return 0;

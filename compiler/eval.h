@@ -92,7 +92,7 @@ struct sb_value *sb_eval_error(struct sb_eval *e, struct sb_span span,
     const char *fmt, ...) SB_PRINTF(3, 4);
 
 /* Evaluate X in ENV; NULL after an error. */
-struct sb_value *sb_eval(struct sb_eval *e, struct sb_value *x,
+struct sb_value *sb_eval_expr(struct sb_eval *e, struct sb_value *x,
     struct sb_env *env);
 /* Evaluate the forms of list BODY in ENV, the last one's value. */
 struct sb_value *sb_eval_body(struct sb_eval *e, struct sb_value *body,

@@ -58,7 +58,7 @@ tailbody(struct sb_eval *e, struct sb_value *body, struct sb_env *env,
 	if (!ispair(body))
 		return e->unspec;
 	for (; ispair(cdr(body)); body = cdr(body))
-		if (!sb_eval(e, car(body), env))
+		if (!sb_eval_expr(e, car(body), env))
 			return NULL;
 	*tail = car(body);
 	return NULL;
@@ -109,7 +109,7 @@ qqlist(struct sb_eval *e, struct sb_value *t, struct sb_env *env, int depth)
 	if (!(rest = qqlist(e, cdr(t), env, depth)))
 		return NULL;
 	if (istagged(item, e->s_splice) && depth == 1) {
-		if (!(v = sb_eval(e, car(cdr(item)), env)))
+		if (!(v = sb_eval_expr(e, car(cdr(item)), env)))
 			return NULL;
 		if (sb_list_length(v) < 0)
 			return sb_eval_error(e, item->span, "unquote-splicing: "
@@ -130,7 +130,7 @@ qq(struct sb_eval *e, struct sb_value *t, struct sb_env *env, int depth)
 		return t;
 	if (istagged(t, e->s_unquote)) {
 		if (depth == 1)
-			return sb_eval(e, car(cdr(t)), env);
+			return sb_eval_expr(e, car(cdr(t)), env);
 		if (!(inner = qq(e, car(cdr(t)), env, depth - 1)))
 			return NULL;
 		return sb_value_cons(e->a, car(t), sb_value_cons(e->a, inner,
@@ -227,7 +227,7 @@ form_define(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 		return malformed(e, x, "expected one value");
 	if (sb_list_length(x) == 2)
 		v = e->unspec;
-	else if (!(v = sb_eval(e, nth(x, 1), *env)))
+	else if (!(v = sb_eval_expr(e, nth(x, 1), *env)))
 		return NULL;
 	if (v->kind == SB_V_CLOSURE && !v->u.clo->name)
 		v->u.clo->name = target->u.sym;
@@ -248,7 +248,7 @@ form_set(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 	if (!(b = sb_env_lookup(e, *env, target->u.sym)))
 		return sb_eval_error(e, target->span, "set!: unbound variable "
 		    "'%s'", target->u.sym->name);
-	if (!(v = sb_eval(e, nth(x, 1), *env)))
+	if (!(v = sb_eval_expr(e, nth(x, 1), *env)))
 		return NULL;
 	b->val = v;
 	return e->unspec;
@@ -263,7 +263,7 @@ form_if(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 
 	if (n != 3 && n != 4)
 		return malformed(e, x, "expected a test and one or two arms");
-	if (!(c = sb_eval(e, nth(x, 0), *env)))
+	if (!(c = sb_eval_expr(e, nth(x, 0), *env)))
 		return NULL;
 	if (sb_truthy(c))
 		*tail = nth(x, 1);
@@ -282,7 +282,7 @@ whenunless(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 
 	if (sb_list_length(x) < 2)
 		return malformed(e, x, "expected a test");
-	if (!(c = sb_eval(e, nth(x, 0), *env)))
+	if (!(c = sb_eval_expr(e, nth(x, 0), *env)))
 		return NULL;
 	if (sb_truthy(c) != want)
 		return e->unspec;
@@ -324,7 +324,7 @@ form_cond(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 			    "clause");
 		if (iselse(e, car(clause)))
 			return tailbody(e, cdr(clause), *env, tail);
-		if (!(c = sb_eval(e, car(clause), *env)))
+		if (!(c = sb_eval_expr(e, car(clause), *env)))
 			return NULL;
 		if (!sb_truthy(c))
 			continue;
@@ -334,7 +334,7 @@ form_cond(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 		    car(cdr(clause))->u.sym == e->s_arrow) {
 			if (!ispair(cdr(cdr(clause))))
 				return malformed(e, x, "'=>' needs a procedure");
-			if (!(f = sb_eval(e, car(cdr(cdr(clause))), *env)))
+			if (!(f = sb_eval_expr(e, car(cdr(cdr(clause))), *env)))
 				return NULL;
 			return sb_apply(e, f, &c, 1, clause->span);
 		}
@@ -351,7 +351,7 @@ form_case(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 
 	if (sb_list_length(x) < 2)
 		return malformed(e, x, "expected a key");
-	if (!(key = sb_eval(e, nth(x, 0), *env)))
+	if (!(key = sb_eval_expr(e, nth(x, 0), *env)))
 		return NULL;
 	for (p = from(x, 1); ispair(p); p = cdr(p)) {
 		clause = car(p);
@@ -381,7 +381,7 @@ andor(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 	if (!ispair(p))
 		return sb_value_bool(e->a, isand, x->span);
 	for (; ispair(cdr(p)); p = cdr(p)) {
-		if (!(v = sb_eval(e, car(p), *env)))
+		if (!(v = sb_eval_expr(e, car(p), *env)))
 			return NULL;
 		if (sb_truthy(v) != isand)
 			return v;
@@ -440,7 +440,7 @@ bindvalue(struct sb_eval *e, struct sb_value *binding, struct sb_env *env)
 {
 	if (cdr(binding)->kind == SB_V_NIL)
 		return e->unspec;
-	return sb_eval(e, car(cdr(binding)), env);
+	return sb_eval_expr(e, car(cdr(binding)), env);
 }
 
 static struct sb_value *
@@ -562,7 +562,7 @@ form_macro(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 			return NULL;
 	} else if (sig->kind == SB_V_SYMBOL) {
 		name = sig->u.sym;
-		if (!(v = sb_eval(e, nth(x, 1), *env)))
+		if (!(v = sb_eval_expr(e, nth(x, 1), *env)))
 			return NULL;
 		if (v->kind != SB_V_CLOSURE)
 			return malformed(e, x, "the transformer must be a "
@@ -610,7 +610,7 @@ form_definedp(struct sb_eval *e, struct sb_value *x, struct sb_env **env,
 	if (sb_list_length(x) != 2)
 		return sb_eval_error(e, x->span, "defined?: expected one "
 		    "argument");
-	if (!(v = sb_eval(e, nth(x, 0), *env)))
+	if (!(v = sb_eval_expr(e, nth(x, 0), *env)))
 		return NULL;
 	if (sb_want(e, "defined?", 1, v, SB_V_SYMBOL, "a symbol") < 0)
 		return NULL;

@@ -16,7 +16,7 @@
 #include "common/buf.h"
 
 /* ORDER: the assembler maps these to the format's opcodes. */
-enum sb_rx_op {
+enum sb_nfa_op {
 	SB_RX_CHAR,     /* c: one byte */
 	SB_RX_ANY,      /* any byte */
 	SB_RX_CLASS,    /* ranges: a set of bytes */
@@ -28,7 +28,7 @@ enum sb_rx_op {
 };
 
 struct sb_rx_inst {
-	uint8_t op;             /* enum sb_rx_op */
+	uint8_t op;             /* enum sb_nfa_op */
 	uint8_t c;              /* CHAR */
 	uint8_t nranges;        /* CLASS: pairs in ranges */
 	uint32_t x;             /* SPLIT, JMP: target index */
