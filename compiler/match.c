@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compiler/match.h"
+#include "compiler/pattern.h"
 #include "common/xml.h"
 #include "compiler/regex.h"
 #include "kext/target.h"
@@ -61,12 +62,58 @@ sb_matcher_new(struct sb_arena *a, const struct sb_profile *p)
 	return m;
 }
 
+/*
+** ARG with each ${NAME} replaced by the query's value, into BUF (SIZE
+** bytes); NULL when a name has no value (the kernel's variable does not
+** match then) or the result does not fit.
+*/
+static const char *
+expand(const struct sb_mquery *q, const char *arg, uint32_t n, char *buf,
+    size_t size, uint32_t *outlen)
+{
+	uint32_t i = 0, k = 0, j;
+	const char *close;
+	size_t vlen;
+
+	while (i < n) {
+		if (arg[i] == '$' && i + 1 < n && arg[i + 1] == '{' &&
+		    (close = memchr(arg + i, '}', n - i))) {
+			const char *name = arg + i + 2;
+			size_t nlen = (size_t)(close - name);
+			for (j = 0; j < q->nvars; j++)
+				if (strlen(q->vars[j].name) == nlen &&
+				    memcmp(q->vars[j].name, name, nlen) == 0)
+					break;
+			if (j == q->nvars)
+				return NULL;
+			vlen = strlen(q->vars[j].value);
+			if (k + vlen >= size)
+				return NULL;
+			memcpy(buf + k, q->vars[j].value, vlen);
+			k += (uint32_t)vlen;
+			i = (uint32_t)(close - arg) + 1;
+			continue;
+		}
+		if (k + 1 >= size)
+			return NULL;
+		buf[k++] = arg[i++];
+	}
+	buf[k] = 0;
+	*outlen = k;
+	return buf;
+}
+
 static int
 stringtest(struct sb_matcher *m, const struct sb_filter *f,
-    const struct sb_mfact *x)
+    const struct sb_mfact *x, const struct sb_mquery *q)
 {
 	const char *a = f->arg.s;
 	uint32_t n = f->arg.len;
+	char buf[4096];
+
+	if (f->pat != SB_PAT_REGEX && q && sb_pattern_has_var(a, n) &&
+	    !(a = expand(q, a, n, buf, sizeof buf, &n)))
+		return 0;
 
 	switch (f->pat) {
 	case SB_PAT_PREFIX:
@@ -172,14 +219,14 @@ enttest(struct sb_matcher *m, const struct sb_filter *f, int *assumed)
 	if (v->kind == SB_PL_STRING) {
 		x.s = v->s;
 		x.len = (uint32_t)strlen(v->s);
-		return stringtest(m, f, &x);
+		return stringtest(m, f, &x, NULL);
 	}
 	for (i = 0; v->kind == SB_PL_ARRAY && i < v->n; i++) {
 		if (v->v[i]->kind != SB_PL_STRING)
 			continue;
 		x.s = v->v[i]->s;
 		x.len = (uint32_t)strlen(x.s);
-		if (stringtest(m, f, &x))
+		if (stringtest(m, f, &x, NULL))
 			return 1;
 	}
 	return 0;
@@ -188,11 +235,11 @@ enttest(struct sb_matcher *m, const struct sb_filter *f, int *assumed)
 /* Test F against fact X (one value the access presents to F). */
 static int
 test1(struct sb_matcher *m, const struct sb_filter *f,
-    const struct sb_mfact *x)
+    const struct sb_mfact *x, const struct sb_mquery *q)
 {
 	switch (f->arg.kind) {
 	case SB_FA_STRING:
-		return x->kind == SB_MF_STRING && stringtest(m, f, x);
+		return x->kind == SB_MF_STRING && stringtest(m, f, x, q);
 	case SB_FA_BOOL:
 		return x->kind == SB_MF_BOOL && (x->i != 0) == (f->arg.i != 0);
 	case SB_FA_INT:
@@ -223,7 +270,7 @@ test(struct sb_matcher *m, const struct sb_filter *f,
 		if (q->facts[i].filter != f->filter)
 			continue;
 		seen = 1;
-		if (test1(m, f, &q->facts[i]))
+		if (test1(m, f, &q->facts[i], q))
 			return 1;
 	}
 	if (!seen)

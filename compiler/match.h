@@ -26,10 +26,18 @@ struct sb_mfact {
 	int64_t port;                   /* NETWORK: port, or -1 for none */
 };
 
+/* The value of a ${NAME} placeholder for this query. */
+struct sb_mvar {
+	const char *name;               /* without "${}" */
+	const char *value;
+};
+
 struct sb_mquery {
 	uint16_t op;                    /* op-table slot */
 	const struct sb_mfact *facts;
 	uint32_t nfacts;
+	const struct sb_mvar *vars;     /* ${NAME} values; unknown names do not match */
+	uint32_t nvars;
 };
 
 struct sb_mresult {

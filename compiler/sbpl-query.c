@@ -457,6 +457,7 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	memset(&q, 0, sizeof q);
 	q.op = (uint16_t)op;
 	q.facts = facts;
 	q.nfacts = n;
