@@ -89,6 +89,61 @@ const struct sb_target sb_target_macos14 = {
 	.has_profile_flag_table = false,        /* FORMAT.md §12.2: Darwin 24+ */
 };
 
+/* ------------------------------------- macos15, ios26 (Darwin 24, 25) */
+
+/*
+** Format-only profiles (FORMAT.md §12): enough for the decoder, the
+** evaluator and the byte-exact rewrite of the Darwin 24/25 fixtures, but
+** no operation list (the macOS 15 names are not public, §12.3), so no
+** compiler vocabulary. sb_target_find() does not return them; the
+** format lookups sb_target_format_find() and sb_target_format_all() do.
+**
+** Filters: ids 1-0x5c are Sonoma's (§12.3), so the macos14 rows are
+** reused; its one row above that (0x5d kas-info-selector) is parked in
+** the slot past filter_count. 0x5d-0x61 follow the macOS 15.2 table
+** (tables/macos15.2-filters.json); 0x62-0x66 are unknown (§19 item 7).
+** Modifiers: the macOS 15.2 table keeps Sonoma's ids 1-19 (§12.3).
+*/
+enum { D24_FILTERS = 0x62 };
+
+static const struct sb_filter_info darwin24_filters[D24_FILTERS + 1] = {
+#define FILTER(id, name_, argkind_, categories_, prerequisite_) \
+	[(id) < 0x5d ? (id) : D24_FILTERS] = \
+		{ name_, argkind_, prerequisite_, categories_ },
+#include "kext/targets/macos14/filters.def"
+	[0x5d] = { "profile-flag", SB_ARG_PROFILE_FLAG, SB_NONE, 0 },
+	[0x5e] = { "kas-info-selector", SB_ARG_INT, SB_NONE, 0 },
+	[0x5f] = { "mach-exception-behavior", SB_ARG_INT, SB_NONE, 0 },
+	[0x60] = { "mach-exception-type", SB_ARG_INT, SB_NONE, 0 },
+	[0x61] = { "check-operation", SB_ARG_PATTERN, SB_NONE, 0 },
+};
+
+const struct sb_target sb_target_macos15 = {
+	.name = "macos15",
+	.description = "Darwin 24 (macOS 15, iOS 18), format only",
+	.header_size = 16,                      /* FORMAT.md §12.1 */
+	.op_count = 192,                        /* macos15.2-platform.bin */
+	.filter_count = D24_FILTERS,
+	.filters = darwin24_filters,
+	.modifier_count = countof(macos14_modifiers),
+	.modifiers = macos14_modifiers,
+	.bundle_record_words = 4,               /* FORMAT.md §13 */
+	.has_profile_flag_table = true,
+};
+
+const struct sb_target sb_target_ios26 = {
+	.name = "ios26",
+	.description = "Darwin 25 (macOS 26, iOS 26), format only",
+	.header_size = 16,
+	.op_count = 195,                        /* ios26-*.bin */
+	.filter_count = D24_FILTERS,
+	.filters = darwin24_filters,
+	.modifier_count = countof(macos14_modifiers),
+	.modifiers = macos14_modifiers,
+	.bundle_record_words = 4,
+	.has_profile_flag_table = true,
+};
+
 /* ------------------------------------------------------------ lookups */
 
 static const struct sb_target *const targets[] = {
@@ -118,6 +173,29 @@ sb_target_find(const char *name, size_t len)
 		if (name_is(targets[i]->name, name, len))
 			return targets[i];
 	return NULL;
+}
+
+/* Every format profile, vocabulary or not: FORMAT.md §1.2. */
+static const struct sb_target *const format_targets[] = {
+	&sb_target_macos14,
+	&sb_target_macos15,
+	&sb_target_ios26,
+};
+
+const struct sb_target *
+sb_target_format_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < countof(format_targets); i++)
+		if (name_is(format_targets[i]->name, name, len))
+			return format_targets[i];
+	return NULL;
+}
+
+const struct sb_target *const *
+sb_target_format_all(unsigned *n)
+{
+	*n = countof(format_targets);
+	return format_targets;
 }
 
 int

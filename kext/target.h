@@ -121,6 +121,24 @@ struct sb_target {
 /* Darwin 23, the default target (FORMAT.md §1.1). */
 extern const struct sb_target sb_target_macos14;
 
+/*
+** Format-only profiles of Darwin 24 and 25 (FORMAT.md §12): header,
+** table and op-count layout plus filter argument kinds, for decoding and
+** rewriting blobs. No operation list (ops is NULL, op_name_count 0), so
+** nothing can be compiled for them; sb_target_find() skips them.
+*/
+extern const struct sb_target sb_target_macos15;      /* 192 slots */
+extern const struct sb_target sb_target_ios26;        /* 195 slots */
+
+/*
+** The format profile named NAME/LEN, format-only ones included, or NULL.
+** For readers of blobs (decode, lift, --dump=graph).
+*/
+const struct sb_target *sb_target_format_find(const char *name, size_t len);
+
+/* Every format profile, in a fixed order; their number in *N. */
+const struct sb_target *const *sb_target_format_all(unsigned *n);
+
 /* The target used when none is asked for. */
 const struct sb_target *sb_target_default(void);
 
