@@ -8,7 +8,11 @@
 #include <string.h>
 
 #include "common/limits.h"
+#include "common/sha256.h"
 #include "compiler/compile.h"
+#include "compiler/emit.h"
+#include "compiler/lower.h"
+#include "kext/bin.h"
 #include "compiler/cpp.h"
 #include "compiler/eval.h"
 #include "compiler/primitives.h"
@@ -154,6 +158,47 @@ out:
 	return r;
 }
 
+/*
+** Lower and emit the profile, then decode our own output before anyone
+** sees it (DESIGN.md §2.6): a blob that fails validation is an internal
+** error and is not handed out.
+*/
+static int
+emit(struct sb_unit *u)
+{
+	struct sb_blob blob = SB_BLOB_INIT;
+	struct sb_decode_opts opts;
+	struct sb_decode_error err;
+	struct sb_bin bin;
+
+	if (!(u->graph = sb_lower(&u->ctx.arena, u->profile, &u->ctx.diag)))
+		return -1;
+	if (sb_emit(u->graph, SB_EMIT_COMPACT, &blob, &u->ctx.diag) < 0)
+		return -1;
+	memset(&opts, 0, sizeof opts);
+	opts.target = u->target;
+	opts.rule_map = blob.rule_map;
+	opts.rule_map_len = blob.nnodes;
+	opts.nrules = u->profile->nrules;
+	if (sb_decode(&bin, blob.bytes.data, blob.bytes.len, &opts, &err) < 0) {
+		sb_diag(&u->ctx.diag, SB_ERROR, "internal",
+		    (struct sb_span){ SB_NOSRC, 0, 0 }, "internal error: the "
+		    "compiled profile fails its own check at byte %u: %s",
+		    err.offset, err.msg);
+		u->internal_error = 1;
+		sb_blob_free(&blob);
+		return -1;
+	}
+	u->bloblen = blob.bytes.len;
+	u->blob = (uint8_t *)sb_buf_take(&blob.bytes);
+	u->rule_map = blob.rule_map;
+	u->nnodes = blob.nnodes;
+	blob.rule_map = NULL;
+	sb_blob_free(&blob);
+	sb_sha256(u->blob, u->bloblen, u->blob_sha256);
+	return 0;
+}
+
 int
 sb_compile(struct sb_unit *u, const struct sb_options *o,
     const char *const *inputs, uint32_t ninputs, enum sb_stage stage)
@@ -177,7 +222,11 @@ sb_compile(struct sb_unit *u, const struct sb_options *o,
 	}
 	if (stage == SB_STAGE_READ || ninputs == 0)
 		return 0;
-	return evaluate(u, o);
+	if (evaluate(u, o) < 0)
+		return -1;
+	if (stage == SB_STAGE_EVAL)
+		return 0;
+	return emit(u);
 }
 
 void
@@ -187,5 +236,7 @@ sb_unit_free(struct sb_unit *u)
 		free(u->profile->rules);
 	}
 	free(u->files);
+	free(u->blob);
+	free(u->rule_map);
 	sb_ctx_free(&u->ctx);
 }

@@ -12,6 +12,7 @@
 #include "common/ctx.h"
 #include "parser/cst.h"
 
+struct sb_graph;
 struct sb_profile;
 struct sb_target;
 
@@ -39,7 +40,8 @@ struct sb_options {
 
 enum sb_stage {
 	SB_STAGE_READ,          /* CSTs only */
-	SB_STAGE_EVAL           /* the rule IR */
+	SB_STAGE_EVAL,          /* the rule IR */
+	SB_STAGE_EMIT           /* the graph and the checked blob */
 };
 
 struct sb_unit {
@@ -49,6 +51,13 @@ struct sb_unit {
 	struct sb_profile *profile;     /* NULL when reading or evaluation failed */
 	const struct sb_target *target;
 	int io_error;                   /* an input could not be read (exit 2) */
+	int internal_error;             /* our own output failed its check (exit 2) */
+	struct sb_graph *graph;         /* SB_STAGE_EMIT: the lowered graph */
+	uint8_t *blob;                  /* SB_STAGE_EMIT: the compiled bytes (malloc) */
+	size_t bloblen;
+	uint32_t *rule_map;             /* per blob node: rule id of a leaf, else 0 */
+	uint32_t nnodes;
+	uint8_t blob_sha256[32];        /* identity of blob */
 };
 
 /*

@@ -7,17 +7,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/cli.h"
 #include "common/ctx.h"
 #include "compiler/compile.h"
 #include "compiler/cpp.h"
+#include "compiler/graph.h"
 #include "compiler/profile.h"
 #include "kext/target.h"
 #include "lexer/lex.h"
 #include "parser/cst.h"
 
-enum dump { DUMP_NONE, DUMP_TOKENS, DUMP_CST, DUMP_SOURCE, DUMP_RULES };
+enum dump { DUMP_NONE, DUMP_TOKENS, DUMP_CST, DUMP_SOURCE, DUMP_RULES,
+	DUMP_GRAPH };
 
 struct opts {
 	enum dump dump;
@@ -27,6 +31,8 @@ struct opts {
 	const char **cppdefs;           /* --cpp-define values, owned array */
 	enum sb_color color;
 	enum sb_diag_style style;
+	const char *output;             /* -o FILE */
+	const char *rulemap;            /* --rule-map FILE */
 };
 
 SB_NORETURN static void
@@ -39,9 +45,11 @@ usage(void)
 	    "  -I DIR                 search DIR for imported files\n"
 	    "  --entitlements=FILE    entitlements plist (or an app's Container.plist)\n"
 	    "  --target=T             vocabulary and format: macos14 (default)\n"
+	    "  -o FILE                write the compiled profile to FILE\n"
+	    "  --rule-map=FILE        write the JSON map of terminals to rules\n"
 	    "  --report-all           add the report modifier to every allow\n"
 	    "  --dump=STAGE           print a stage and stop: tokens, cst, source,\n"
-	    "                         rules\n"
+	    "                         rules, graph (also of a compiled FILE.bin)\n"
 	    "  --cpp                  run the C preprocessor first (.sb.in files)\n"
 	    "  --cpp-define=NAME[=V]  define a preprocessor macro (with --cpp)\n"
 	    "  --stdin-filename=NAME  name to show for '-' (standard input)\n"
@@ -93,9 +101,11 @@ static void
 parseopts(struct opts *o, int argc, char **argv)
 {
 	enum { OPT_DUMP = 256, OPT_CPP, OPT_CPPDEF, OPT_STDIN, OPT_COLOR,
-		OPT_DIAGFMT, OPT_VERSION, OPT_TARGET, OPT_REPORTALL, OPT_ENT };
+		OPT_DIAGFMT, OPT_VERSION, OPT_TARGET, OPT_REPORTALL, OPT_ENT, OPT_RULEMAP };
 	static const struct option longopts[] = {
 		{ "entitlements", required_argument, NULL, OPT_ENT },
+		{ "rule-map", required_argument, NULL, OPT_RULEMAP },
+		{ "output", required_argument, NULL, 'o' },
 		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "report-all", no_argument, NULL, OPT_REPORTALL },
 		{ "dump", required_argument, NULL, OPT_DUMP },
@@ -110,8 +120,14 @@ parseopts(struct opts *o, int argc, char **argv)
 	};
 	int c, v;
 
-	while ((c = getopt_long(argc, argv, "hD:I:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hD:I:o:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_RULEMAP:
+			o->rulemap = optarg;
+			break;
 		case OPT_ENT:
 			o->co.entitlements = optarg;
 			break;
@@ -139,9 +155,11 @@ parseopts(struct opts *o, int argc, char **argv)
 				o->dump = DUMP_SOURCE;
 			else if (strcmp(optarg, "rules") == 0)
 				o->dump = DUMP_RULES;
+			else if (strcmp(optarg, "graph") == 0)
+				o->dump = DUMP_GRAPH;
 			else
 				sb_cli_usage_error("unknown stage '%s' for "
-				    "--dump (tokens, cst, source, rules)",
+				    "--dump (tokens, cst, source, rules, graph)",
 				    optarg);
 			break;
 		case OPT_CPP:
@@ -255,12 +273,146 @@ dumpfiles(struct opts *o, int argc, char **argv)
 	return status;
 }
 
+/*
+** Write LEN bytes to PATH atomically: a temporary file beside it, then a
+** rename, so an error never leaves a partial or stale output. Returns 0,
+** or -1 after printing why.
+*/
+static int
+writeatomic(const char *path, const void *bytes, size_t len)
+{
+	struct sb_buf tmp = SB_BUF_INIT;
+	FILE *f;
+	int fd, ok;
+
+	if (strcmp(path, "-") == 0)
+		return fwrite(bytes, 1, len, stdout) == len ? 0 : -1;
+	sb_buf_printf(&tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp.data)) < 0 || !(f = fdopen(fd, "wb"))) {
+		fprintf(stderr, "%s: cannot write '%s': %s\n", sb_progname(),
+		    path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		sb_buf_free(&tmp);
+		return -1;
+	}
+	{
+		/* mkstemp makes 0600; an output file gets what umask allows */
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
+	ok = fwrite(bytes, 1, len, f) == len;
+	ok &= fflush(f) == 0 && fsync(fileno(f)) == 0;
+	ok &= fclose(f) == 0;
+	if (!ok || rename(tmp.data, path) < 0) {
+		fprintf(stderr, "%s: cannot write '%s': %s\n", sb_progname(),
+		    path, strerror(errno));
+		unlink(tmp.data);
+		sb_buf_free(&tmp);
+		return -1;
+	}
+	sb_buf_free(&tmp);
+	return 0;
+}
+
+static void
+jsonstr(struct sb_buf *b, const char *s)
+{
+	sb_buf_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_buf_printf(b, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			sb_buf_printf(b, "\\u%04x", (unsigned char)*s);
+		else
+			sb_buf_putc(b, *s);
+	}
+	sb_buf_putc(b, '"');
+}
+
+/*
+** The rule map (DESIGN.md §2.6): for every terminal of the blob that
+** stands for a rule, the rule's id, fingerprint and site.
+*/
+static int
+writerulemap(struct sb_unit *u, const char *path)
+{
+	struct sb_buf b = SB_BUF_INIT;
+	struct sb_pos pos;
+	uint32_t i, k;
+	int first = 1, r;
+
+	sb_buf_printf(&b, "{\"target\": \"%s\", \"blob_sha256\": \"",
+	    u->target->name);
+	for (i = 0; i < 32; i++)
+		sb_buf_printf(&b, "%02x", u->blob_sha256[i]);
+	sb_buf_puts(&b, "\", \"terminals\": [");
+	for (k = 0; k < u->nnodes; k++) {
+		const struct sb_rule *rule;
+		struct sb_source *s;
+		if (!u->rule_map[k])
+			continue;
+		rule = u->profile->rules[u->rule_map[k] - 1];
+		s = sb_source_get(&u->ctx.sources, rule->site.src);
+		memset(&pos, 0, sizeof pos);
+		if (s)
+			sb_source_pos(s, rule->site.off, &pos);
+		sb_buf_printf(&b, "%s\n  {\"node\": %u, \"rule\": %u, "
+		    "\"fingerprint\": \"%016llx\", \"file\": ", first ? "" : ",",
+		    k, rule->id, (unsigned long long)rule->fingerprint);
+		jsonstr(&b, pos.file ? pos.file : "");
+		sb_buf_printf(&b, ", \"line\": %u, \"column\": %u}", pos.line,
+		    pos.col);
+		first = 0;
+	}
+	sb_buf_puts(&b, "\n]}\n");
+	r = writeatomic(path, b.data, b.len);
+	sb_buf_free(&b);
+	return r;
+}
+
+static int
+endswith(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* --dump=graph of a compiled FILE.bin. */
+static int
+dumpblob(struct opts *o, const char *path)
+{
+	struct sb_ctx ctx;
+	int64_t id;
+	int status = SB_EXIT_OK;
+
+	sb_ctx_init(&ctx);
+	id = sb_source_read(&ctx.sources, path, NULL);
+	if (id < 0) {
+		fprintf(stderr, "%s: cannot read '%s': %s\n", sb_progname(),
+		    path, strerror(errno));
+		status = SB_EXIT_USAGE;
+	} else {
+		struct sb_source *s = sb_source_get(&ctx.sources, (uint32_t)id);
+		if (sb_graph_dump_blob(stdout, s->text, s->len, o->co.target,
+		    &ctx.diag) < 0)
+			status = SB_EXIT_INPUT;
+	}
+	sb_diag_render(&ctx.diag, stderr, o->style,
+	    sb_diag_want_color(stderr, o->color));
+	sb_ctx_free(&ctx);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o;
 	struct sb_unit u;
 	int status = SB_EXIT_OK;
+	enum sb_stage stage;
 
 	memset(&o, 0, sizeof o);
 	o.color = SB_COLOR_AUTO;
@@ -270,11 +422,27 @@ main(int argc, char **argv)
 		status = dumpfiles(&o, argc, argv);
 		goto out;
 	}
+	if (o.dump == DUMP_GRAPH && argc - optind == 1 &&
+	    endswith(argv[optind], ".bin")) {
+		status = dumpblob(&o, argv[optind]);
+		goto out;
+	}
+	stage = o.dump == DUMP_RULES && !o.output && !o.rulemap ?
+	    SB_STAGE_EVAL : SB_STAGE_EMIT;
 	if (sb_compile(&u, &o.co, (const char *const *)argv + optind,
-	    (uint32_t)(argc - optind), SB_STAGE_EVAL) < 0)
-		status = u.io_error ? SB_EXIT_USAGE : SB_EXIT_INPUT;
+	    (uint32_t)(argc - optind), stage) < 0)
+		status = u.io_error || u.internal_error ? SB_EXIT_USAGE :
+		    SB_EXIT_INPUT;
 	else if (o.dump == DUMP_RULES)
 		sb_profile_dump(&u.ctx, u.profile, stdout);
+	else if (o.dump == DUMP_GRAPH)
+		sb_graph_dump(u.graph, stdout);
+	if (status == SB_EXIT_OK && o.output &&
+	    writeatomic(o.output, u.blob, u.bloblen) < 0)
+		status = SB_EXIT_USAGE;
+	if (status == SB_EXIT_OK && o.rulemap && writerulemap(&u,
+	    o.rulemap) < 0)
+		status = SB_EXIT_USAGE;
 	sb_diag_render(&u.ctx.diag, stderr, o.style,
 	    sb_diag_want_color(stderr, o.color));
 	sb_unit_free(&u);

@@ -1,5 +1,5 @@
 /*
-** Evaluation time (issue B): every corpus profile, built as its row of
+** Evaluation and compile time (issues B, C): every corpus profile, built as its row of
 ** tests/corpus/params.tsv says, evaluated in-process over and over; the
 ** time per profile, the slowest ones, the whole corpus, and peak RSS.
 ** Text pre-steps and cpp are applied once, before timing (cpp output is
@@ -24,6 +24,8 @@
 
 struct unit {
 	char name[4096];
+	double cms;                     /* compile (evaluate, lower, emit, check) */
+	size_t bloblen;
 	const char *inputs[MAXIN];
 	uint32_t ninputs;
 	struct sb_define defs[MAXDEF];
@@ -240,7 +242,7 @@ build(struct unit *u, const char *table, const char *corpus,
 }
 
 static int
-compile1(struct unit *u)
+compile1(struct unit *u, enum sb_stage stage)
 {
 	struct sb_options o;
 	struct sb_unit su;
@@ -251,9 +253,11 @@ compile1(struct unit *u)
 	o.nparams = u->ndefs;
 	o.incdirs = u->incdirs;
 	o.nincdirs = u->nincdirs;
-	r = sb_compile(&su, &o, u->inputs, u->ninputs, SB_STAGE_EVAL);
+	r = sb_compile(&su, &o, u->inputs, u->ninputs, stage);
 	if (r == 0)
 		u->nrules = su.profile->nrules;
+	if (r == 0 && stage == SB_STAGE_EMIT)
+		u->bloblen = su.bloblen;
 	sb_unit_free(&su);
 	return r;
 }
@@ -273,7 +277,7 @@ main(int argc, char **argv)
 	    "/tmp/bench_eval_XXXXXX", line[4096], path[1200];
 	struct unit *units = NULL;
 	size_t n = 0, i;
-	double total = 0, t0;
+	double total = 0, ctotal = 0, t0;
 	struct rusage ru;
 	FILE *list, *out;
 	int k = 0;
@@ -304,7 +308,7 @@ main(int argc, char **argv)
 		memset(&u, 0, sizeof u);
 		if (build(&u, table, corpus, preludes, line, tmp, &k) < 0)
 			continue;
-		if (compile1(&u) < 0) {
+		if (compile1(&u, SB_STAGE_EMIT) < 0) {
 			printf("bench_eval: %s does not evaluate\n", u.name);
 			continue;
 		}
@@ -316,11 +320,19 @@ main(int argc, char **argv)
 		int reps = 0;
 		t0 = now();
 		do {
-			compile1(&units[i]);
+			compile1(&units[i], SB_STAGE_EVAL);
 			reps++;
 		} while (now() - t0 < 50 && reps < 1000);
 		units[i].ms = (now() - t0) / reps;
 		total += units[i].ms;
+		reps = 0;
+		t0 = now();
+		do {
+			compile1(&units[i], SB_STAGE_EMIT);
+			reps++;
+		} while (now() - t0 < 50 && reps < 1000);
+		units[i].cms = (now() - t0) / reps;
+		ctotal += units[i].cms;
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	qsort(units, n, sizeof *units, byms);
@@ -330,14 +342,20 @@ main(int argc, char **argv)
 	for (i = 0; i < n && i < 5; i++)
 		printf("  %.2f ms  %u rules  %s\n", units[i].ms,
 		    units[i].nrules, units[i].name);
+	printf("compilation (evaluate, lower, emit, self-check): %.1f ms in "
+	    "all\n", ctotal);
+	for (i = 0; i < n && i < 5; i++)
+		printf("  %.2f ms  %zu bytes  %s\n", units[i].cms,
+		    units[i].bloblen, units[i].name);
 	if (argc > 2 && (out = fopen(argv[2], "a"))) {
 		fprintf(out, "eval_corpus_total_ms\t%.1f\n", total);
+		fprintf(out, "compile_corpus_total_ms\t%.1f\n", ctotal);
 		fprintf(out, "eval_corpus_profiles\t%zu\n", n);
 		fprintf(out, "eval_slowest_ms\t%.2f\t%s\n", n ? units[0].ms : 0,
 		    n ? units[0].name : "");
 		for (i = 0; i < n; i++)
-			fprintf(out, "eval_ms\t%.3f\t%s\n", units[i].ms,
-			    units[i].name);
+			fprintf(out, "eval_ms\t%.3f\tcompile_ms\t%.3f\t%s\n",
+			    units[i].ms, units[i].cms, units[i].name);
 		fclose(out);
 	}
 	snprintf(line, sizeof line, "rm -rf '%s'", tmp);
