@@ -8,6 +8,8 @@
 ** (one character more or less, a sibling, a parent, a child, a case
 ** change), for every filter the profile tests at once, on operations that
 ** have rules and on others.
+** It also checks that decoding the blob and encoding it again gives the
+** same bytes.
 ** Usage: diff [-n QUERIES] [sbplc options] FILE...   (exit 1 on a
 ** disagreement, printing the smallest failing query found)
 */
@@ -18,6 +20,8 @@
 
 #include "common/buf.h"
 #include "compiler/compile.h"
+#include "compiler/emit.h"
+#include "compiler/graph.h"
 #include "compiler/match.h"
 #include "compiler/profile.h"
 #include "compiler/regex.h"
@@ -307,6 +311,20 @@ main(int argc, char **argv)
 	if (sb_decode(&bin, u.blob, u.bloblen, &dopts, &derr) < 0) {
 		printf("diff: our blob does not decode: %s\n", derr.msg);
 		return 1;
+	}
+	/* decoding the output and encoding it again gives the same bytes,
+	** both re-emitted from the graph and with every offset preserved */
+	for (i = 0; i < 2; i++) {
+		struct sb_blob again = SB_BLOB_INIT;
+		struct sb_graph *g = sb_lift(&u.ctx.arena, &bin, (int)i, NULL);
+		if (!g || sb_emit(g, i ? SB_EMIT_PRESERVE : SB_EMIT_COMPACT,
+		    &again, NULL) < 0 || again.bytes.len != u.bloblen ||
+		    memcmp(again.bytes.data, u.blob, u.bloblen) != 0) {
+			printf("diff: decoding and re-encoding (%s) does not give "
+			    "the same bytes\n", i ? "preserving" : "compact");
+			return 1;
+		}
+		sb_blob_free(&again);
 	}
 	pools = xcalloc(u.target->filter_count, sizeof *pools);
 	for (i = 0; i < u.profile->nrules; i++)
