@@ -15,6 +15,9 @@
 #include "compiler/eval.h"
 #include "compiler/match.h"
 #include "compiler/profile.h"
+#include "kext/bin.h"
+#include "kext/eval.h"
+#include "kext/query.h"
 #include "kext/target.h"
 
 #define MAXFACTS 16
@@ -34,8 +37,9 @@ struct opts {
 SB_NORETURN static void
 usage(void)
 {
-	printf("Usage: %s [OPTION]... PROFILE.sb OPERATION [ARGUMENT]\n"
+	printf("Usage: %s [OPTION]... PROFILE.sb|PROFILE.bin OPERATION [ARGUMENT]\n"
 	    "Say whether PROFILE allows an access, and which rule decides it.\n"
+	    "A compiled PROFILE.bin is answered from its decision graph.\n"
 	    "\n"
 	    "ARGUMENT is the access's main value for OPERATION: a path for\n"
 	    "file and process-exec operations, a service name for mach-lookup,\n"
@@ -409,12 +413,176 @@ out:
 	sb_buf_free(&mods);
 }
 
+/* Collect the access's facts from ARG and --arg into F; their count or -1. */
+static int
+facts(const struct sb_target *t, const struct opts *o, uint16_t op,
+    const char *arg, struct sb_mfact *f)
+{
+	uint32_t i, n = 0;
+
+	if (arg) {
+		const char *name = mainfilter(t->ops[op].name, arg);
+		if (mkfact(t, &f[n++], name, strlen(name), arg) < 0)
+			return -1;
+	}
+	for (i = 0; i < o->nargs; i++) {
+		const char *eq = strchr(o->args[i], '=');
+		if (n == MAXFACTS)
+			sb_cli_usage_error("more than %d facts", MAXFACTS);
+		if (mkfact(t, &f[n++], o->args[i], (size_t)(eq - o->args[i]),
+		    eq + 1) < 0)
+			return -1;
+	}
+	return (int)n;
+}
+
+static int
+endswith(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* " (with NAME ARG)" for the terminal's inline modifier. */
+static void
+inlinemod(const struct sb_target *t, const struct sb_verdict *v)
+{
+	const struct sb_modifier_info *mi = &t->modifiers[v->inline_id];
+	const struct sb_value_info *vals;
+	unsigned nv, i;
+	int sig;
+
+	if (mi->argkind == SB_ARG_STRING) {
+		printf(" (with %s)", mi->name);
+		return;
+	}
+	vals = sb_target_modifier_values(t, v->inline_id, &nv);
+	if (nv == 0 && strcmp(mi->name, "send-signal") == 0 &&
+	    (sig = sb_target_filter_find(t, "signal-number", 13)) >= 0)
+		vals = sb_target_filter_values(t, (unsigned)sig, &nv);
+	for (i = 0; i < nv; i++)
+		if (vals[i].value == v->inline_arg) {
+			printf(" (with %s %s)", mi->name, vals[i].name);
+			return;
+		}
+	printf(" (with %s %u)", mi->name, v->inline_arg);
+}
+
+/*
+** A compiled profile: decode it and walk the graph (kext/eval.c). The
+** blob alone names no rules, so the answer is the decision, the
+** terminal's flags and modifier, and the terminal node.
+*/
+static int
+queryblob(const struct opts *o, const char *path, const char *opname,
+    const char *arg)
+{
+	const struct sb_target *t = o->co.target ? o->co.target :
+	    sb_target_default();
+	struct sb_mfact mf[MAXFACTS];
+	struct sb_decode_opts dopts;
+	struct sb_decode_error err;
+	struct sb_scratch *scratch;
+	struct sb_sources srcs;
+	struct sb_verdict v;
+	struct sb_query q;
+	struct sb_source *s;
+	struct sb_bin bin;
+	int64_t id;
+	int op, n, i, status = SB_EXIT_OK;
+	uint32_t k;
+
+	sb_sources_init(&srcs);
+	if ((id = sb_source_read(&srcs, path, NULL)) < 0) {
+		fprintf(stderr, "%s: cannot read '%s': %s\n", sb_progname(), path,
+		    strerror(errno));
+		sb_sources_free(&srcs);
+		return SB_EXIT_USAGE;
+	}
+	s = sb_source_get(&srcs, (uint32_t)id);
+	memset(&dopts, 0, sizeof dopts);
+	dopts.target = t;
+	if (sb_decode(&bin, s->text, s->len, &dopts, &err) < 0) {
+		fprintf(stderr, "%s:%u: error: not a compiled %s profile: %s\n",
+		    path, err.offset, t->name, err.msg);
+		sb_sources_free(&srcs);
+		return SB_EXIT_INPUT;
+	}
+	op = sb_target_op_find(t, opname, strlen(opname));
+	if (op < 0) {
+		/* without the library's aliases: process-exec is process-exec* */
+		char star[128];
+		snprintf(star, sizeof star, "%s*", opname);
+		op = sb_target_op_find(t, star, strlen(star));
+	}
+	if (op < 0 || (unsigned)op >= t->op_count) {
+		fprintf(stderr, "%s: '%s' is not an operation of %s\n",
+		    sb_progname(), opname, t->name);
+		sb_sources_free(&srcs);
+		return SB_EXIT_INPUT;
+	}
+	if ((n = facts(t, o, (uint16_t)op, arg, mf)) < 0) {
+		sb_sources_free(&srcs);
+		return SB_EXIT_INPUT;
+	}
+	memset(&q, 0, sizeof q);
+	q.op = (uint16_t)op;
+	for (i = 0; i < n; i++) {
+		struct sb_fact *f = &q.facts[q.nfacts++];
+		f->filter = (uint8_t)mf[i].filter;
+		f->s = mf[i].s;
+		f->len = mf[i].len;
+		f->i = (uint32_t)mf[i].i;
+		f->port = (int32_t)mf[i].port;
+		f->kind = mf[i].kind == SB_MF_STRING ? SB_FACT_STRING :
+		    mf[i].kind == SB_MF_INT ? SB_FACT_INT :
+		    mf[i].kind == SB_MF_BOOL ? SB_FACT_BOOL : SB_FACT_NETWORK;
+	}
+	scratch = xmalloc(sizeof *scratch);
+	if (sb_eval(&bin, &q, scratch, &v) != SB_EVAL_OK) {
+		fprintf(stderr, "%s: the query could not be evaluated\n",
+		    sb_progname());
+		status = SB_EXIT_INPUT;
+	} else if (o->json) {
+		printf("{\"operation\": \"%s\", \"decision\": \"%s\", "
+		    "\"flags\": \"0x%06x\", \"terminal\": %u, "
+		    "\"assumed\": %s}\n", t->ops[op].name, v.deny ? "deny" :
+		    "allow", v.flags, v.terminal, v.missing ? "true" : "false");
+	} else {
+		printf("%s", v.deny ? "deny" : "allow");
+		/* a deny logs unless no-report cleared 0x4; an allow logs only
+		** with report (FORMAT.md §4.3) */
+		if (v.deny && !(v.flags & 0x4))
+			printf(" (with no-report)");
+		else if (!v.deny && (v.flags & 0x4))
+			printf(" (with report)");
+		for (k = 1; k < t->modifier_count; k++) {
+			const struct sb_modifier_info *mi = &t->modifiers[k];
+			if (!mi->name || mi->is_inline || !mi->flag ||
+			    mi->flag == 0x4)
+				continue;
+			if ((v.flags & mi->mask) == mi->flag)
+				printf(" (with %s)", mi->name);
+		}
+		if (v.inline_id && v.inline_id < t->modifier_count &&
+		    t->modifiers[v.inline_id].name)
+			inlinemod(t, &v);
+		printf("\n  terminal node %u (flags 0x%06x)%s\n", v.terminal,
+		    v.flags, v.missing ? "; a test had no value in the query" :
+		    "");
+	}
+	free(scratch);
+	sb_sources_free(&srcs);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o;
 	struct sb_unit u;
-	struct sb_mfact facts[MAXFACTS];
+	struct sb_mfact mfacts[MAXFACTS];
 	struct sb_mquery q;
 	struct sb_mresult r;
 	struct sb_matcher *m;
@@ -427,6 +595,12 @@ main(int argc, char **argv)
 	parseopts(&o, argc, argv);
 	opname = argv[optind + 1];
 	arg = argc - optind > 2 ? argv[optind + 2] : NULL;
+	if (o.ninputs == 1 && endswith(o.inputs[0], ".bin")) {
+		status = queryblob(&o, o.inputs[0], opname, arg);
+		memset(&u, 0, sizeof u);
+		sb_ctx_init(&u.ctx);
+		goto out;
+	}
 	if (sb_compile(&u, &o.co, o.inputs, o.ninputs, SB_STAGE_EVAL) < 0) {
 		status = u.io_error ? SB_EXIT_USAGE : SB_EXIT_INPUT;
 		goto out;
@@ -440,26 +614,15 @@ main(int argc, char **argv)
 		status = SB_EXIT_INPUT;
 		goto out;
 	}
-	if (arg) {
-		const char *f = mainfilter(u.target->ops[op].name, arg);
-		if (mkfact(u.target, &facts[n++], f, strlen(f), arg) < 0) {
-			status = SB_EXIT_INPUT;
-			goto out;
-		}
+	if ((i = (uint32_t)facts(u.target, &o, (uint16_t)op, arg,
+	    mfacts)) == (uint32_t)-1) {
+		status = SB_EXIT_INPUT;
+		goto out;
 	}
-	for (i = 0; i < o.nargs; i++) {
-		const char *eq = strchr(o.args[i], '=');
-		if (n == MAXFACTS)
-			sb_cli_usage_error("more than %d facts", MAXFACTS);
-		if (mkfact(u.target, &facts[n++], o.args[i],
-		    (size_t)(eq - o.args[i]), eq + 1) < 0) {
-			status = SB_EXIT_INPUT;
-			goto out;
-		}
-	}
+	n = i;
 	memset(&q, 0, sizeof q);
 	q.op = (uint16_t)op;
-	q.facts = facts;
+	q.facts = mfacts;
 	q.nfacts = n;
 	m = sb_matcher_new(&u.ctx.arena, u.profile);
 	sb_match(m, &q, &r);
