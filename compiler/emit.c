@@ -127,6 +127,62 @@ number_preserve(struct em *e)
 		e->order[e->n] = e->n;
 }
 
+struct share {
+	uint32_t rule, nodes;
+};
+
+static int
+share_cmp(const void *x, const void *y)
+{
+	const struct share *a = x, *b = y;
+
+	if (a->nodes != b->nodes)
+		return a->nodes > b->nodes ? -1 : 1;
+	return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+/*
+** Name the rules contributing most nodes (DESIGN.md §2.6). A test is
+** charged to the rule whose leaf its match edges lead to: lowering puts
+** a rule's tests on the way to its own leaf (FORMAT.md §5.2 rule 3).
+*/
+static void
+blame(struct em *e)
+{
+	const struct sb_graph *g = e->g;
+	struct sb_span none = { SB_NOSRC, 0, 0 };
+	uint32_t *rule = xmalloc((g->nnodes + 1) * sizeof *rule);
+	struct share *s;
+	uint32_t k, id, n = 0, maxrule = 0;
+	const struct sb_gnode *x;
+
+	/* successors first: ascending ids for built graphs, else descending */
+	for (k = 0; k < g->nnodes; k++) {
+		id = g->lifted ? g->nnodes - 1 - k : k;
+		x = &g->nodes[id];
+		if (x->kind == SB_GN_LEAF)
+			rule[id] = x->rule;
+		else
+			rule[id] = x->match < g->nnodes ? rule[x->match] : 0;
+		if (rule[id] > maxrule)
+			maxrule = rule[id];
+	}
+	s = xcalloc(maxrule + 1, sizeof *s);
+	for (k = 0; k < e->n; k++)
+		s[rule[e->order[k]]].nodes++;
+	for (k = 0; k <= maxrule; k++)
+		if (s[k].nodes && k) {
+			s[n].rule = k;
+			s[n++].nodes = s[k].nodes;
+		}
+	qsort(s, n, sizeof *s, share_cmp);
+	for (k = 0; e->d && k < n && k < 3; k++)
+		sb_diag_note(e->d, none, "rule %u contributes %u nodes",
+		    s[k].rule, s[k].nodes);
+	free(s);
+	free(rule);
+}
+
 /* Fill index[] from order[] and check the node count and forward edges. */
 static void
 check_order(struct em *e)
@@ -137,9 +193,11 @@ check_order(struct em *e)
 
 	for (k = 0; k < e->n; k++)
 		e->index[e->order[k]] = k;
-	if (e->n > SB_BIN_MAX_NODES)
+	if (e->n > SB_BIN_MAX_NODES) {
 		err(e, "profile needs %u nodes; the format allows %u", e->n,
 		    (unsigned)SB_BIN_MAX_NODES);
+		blame(e);
+	}
 	for (k = 0; k < e->n; k++) {
 		n = &g->nodes[e->order[k]];
 		if (n->kind != SB_GN_TEST)

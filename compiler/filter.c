@@ -185,6 +185,10 @@ sb_filter_spelling(const struct sb_target *t, uint16_t id, uint8_t pat,
 	}
 	switch (pat) {
 	case SB_PAT_PREFIX:
+		/* a prefix-kind filter's own name already means prefix */
+		if (id < t->filter_count && t->filters[id].argkind ==
+		    SB_ARG_PREFIX)
+			return name;
 		snprintf(buf, size, "%s-prefix", name);
 		return buf;
 	case SB_PAT_REGEX:

@@ -455,7 +455,8 @@ put_pattern(struct sb_buf *b, const uint8_t *p, uint32_t len)
 				sb_buf_puts(b, "EOS");
 				break;
 			case SB_POP_VAR_LONG:
-				sb_buf_printf(b, "VAR %u", sb_bin_rd16(p + pc + 1));
+				sb_buf_printf(b, "VAR %u",
+				    sb_bin_rd16(p + pc + 1));
 				break;
 			case SB_POP_SCAN:
 			case SB_POP_SCAN_ANY:
@@ -517,7 +518,7 @@ put_regex_program(struct sb_buf *b, const uint8_t *p, uint32_t len)
 		op = p[pc];
 		switch (op) {
 		case SB_ROP_CHAR:
-			/* a run of CHARs none of which (but the first) is a target */
+			/* a run of CHARs, none but the first a jump target */
 			end = pc;
 			while (end + 1 < len && p[end] == SB_ROP_CHAR &&
 			    (end == pc || !is_target(map, end)))

@@ -49,7 +49,7 @@ struct sb_rx_error {
 
 /* Longest program and deepest nesting accepted. */
 #define SB_RX_MAX_INSTS 16384
-#define SB_RX_MAX_DEPTH 64
+#define SB_RX_MAX_DEPTH 256
 
 /*
 ** Compile the LEN bytes of PAT into *OUT (program in arena A). Returns 0,

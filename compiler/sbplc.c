@@ -14,6 +14,8 @@
 #include "common/ctx.h"
 #include "compiler/compile.h"
 #include "compiler/cpp.h"
+#include "compiler/decompile.h"
+#include "kext/bin.h"
 #include "compiler/graph.h"
 #include "compiler/profile.h"
 #include "kext/target.h"
@@ -32,6 +34,7 @@ struct opts {
 	enum sb_color color;
 	enum sb_diag_style style;
 	const char *output;             /* -o FILE */
+	int decompile;                  /* --decompile */
 	const char *rulemap;            /* --rule-map FILE */
 };
 
@@ -47,6 +50,7 @@ usage(void)
 	    "  --target=T             vocabulary and format: macos14 (default)\n"
 	    "  -o FILE                write the compiled profile to FILE\n"
 	    "  --rule-map=FILE        write the JSON map of terminals to rules\n"
+	    "  --decompile            print a compiled FILE.bin as SBPL\n"
 	    "  --report-all           add the report modifier to every allow\n"
 	    "  --dump=STAGE           print a stage and stop: tokens, cst, source,\n"
 	    "                         rules, graph (also of a compiled FILE.bin)\n"
@@ -101,10 +105,12 @@ static void
 parseopts(struct opts *o, int argc, char **argv)
 {
 	enum { OPT_DUMP = 256, OPT_CPP, OPT_CPPDEF, OPT_STDIN, OPT_COLOR,
-		OPT_DIAGFMT, OPT_VERSION, OPT_TARGET, OPT_REPORTALL, OPT_ENT, OPT_RULEMAP };
+		OPT_DIAGFMT, OPT_VERSION, OPT_TARGET, OPT_REPORTALL, OPT_ENT, OPT_RULEMAP,
+		OPT_DECOMPILE };
 	static const struct option longopts[] = {
 		{ "entitlements", required_argument, NULL, OPT_ENT },
 		{ "rule-map", required_argument, NULL, OPT_RULEMAP },
+		{ "decompile", no_argument, NULL, OPT_DECOMPILE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "report-all", no_argument, NULL, OPT_REPORTALL },
@@ -127,6 +133,9 @@ parseopts(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_RULEMAP:
 			o->rulemap = optarg;
+			break;
+		case OPT_DECOMPILE:
+			o->decompile = 1;
 			break;
 		case OPT_ENT:
 			o->co.entitlements = optarg;
@@ -373,14 +382,29 @@ writerulemap(struct sb_unit *u, const char *path)
 }
 
 static int
-endswith(const char *s, const char *suffix)
+decompileblob(struct opts *o, struct sb_ctx *ctx, struct sb_source *s)
 {
-	size_t n = strlen(s), k = strlen(suffix);
+	const struct sb_target *t = o->co.target ? o->co.target :
+	    sb_graph_guess_target(s->text, s->len);
+	struct sb_decode_opts dopts;
+	struct sb_decode_error err;
+	struct sb_graph *g;
+	struct sb_bin bin;
 
-	return n >= k && strcmp(s + n - k, suffix) == 0;
+	memset(&dopts, 0, sizeof dopts);
+	dopts.target = t ? t : sb_target_default();
+	if (sb_decode(&bin, s->text, s->len, &dopts, &err) < 0) {
+		fprintf(stderr, "%s:%u: error: not a compiled profile: %s\n",
+		    s->path, err.offset, err.msg);
+		return SB_EXIT_INPUT;
+	}
+	if (!(g = sb_lift(&ctx->arena, &bin, 0, &ctx->diag)) ||
+	    sb_decompile(g, stdout, &ctx->diag) < 0)
+		return SB_EXIT_INPUT;
+	return SB_EXIT_OK;
 }
 
-/* --dump=graph of a compiled FILE.bin. */
+/* --dump=graph or --decompile of a compiled FILE.bin. */
 static int
 dumpblob(struct opts *o, const char *path)
 {
@@ -396,8 +420,10 @@ dumpblob(struct opts *o, const char *path)
 		status = SB_EXIT_USAGE;
 	} else {
 		struct sb_source *s = sb_source_get(&ctx.sources, (uint32_t)id);
-		if (sb_graph_dump_blob(stdout, s->text, s->len, o->co.target,
-		    &ctx.diag) < 0)
+		if (o->decompile)
+			status = decompileblob(o, &ctx, s);
+		else if (sb_graph_dump_blob(stdout, s->text, s->len,
+		    o->co.target, &ctx.diag) < 0)
 			status = SB_EXIT_INPUT;
 	}
 	sb_diag_render(&ctx.diag, stderr, o->style,
@@ -422,8 +448,7 @@ main(int argc, char **argv)
 		status = dumpfiles(&o, argc, argv);
 		goto out;
 	}
-	if (o.dump == DUMP_GRAPH && argc - optind == 1 &&
-	    endswith(argv[optind], ".bin")) {
+	if ((o.dump == DUMP_GRAPH || o.decompile) && argc - optind == 1) {
 		status = dumpblob(&o, argv[optind]);
 		goto out;
 	}

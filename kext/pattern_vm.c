@@ -101,7 +101,7 @@ fork_here(struct pvm *m, uint32_t size)
 	c->cursor = m->cur;
 	c->alt = m->p[m->pc] == SB_POP_SCAN_ANY ? m->cur : 0;
 	c->nsaves = (uint8_t)m->nsaves;
-	memcpy(c->saves, m->sc->u.pat.saves, sizeof c->saves);
+	memcpy(c->saves, m->sc->u.pat.saves, m->nsaves * sizeof *c->saves);
 	m->cond = next_alt(m, c);
 	if (m->cond)
 		m->nchoice++;
@@ -119,7 +119,8 @@ backtrack(struct pvm *m)
 	while (m->nchoice > 0) {
 		c = &m->sc->u.pat.choice[m->nchoice - 1];
 		m->nsaves = c->nsaves;
-		memcpy(m->sc->u.pat.saves, c->saves, sizeof c->saves);
+		memcpy(m->sc->u.pat.saves, c->saves,
+		       m->nsaves * sizeof *c->saves);
 		if (next_alt(m, c)) {
 			size = sb_pattern_insn(m->p, m->len, c->pc, &t);
 			m->pc = c->pc + size;

@@ -66,7 +66,7 @@ struct sb_fact {
 	uint32_t len;
 	const char *v;          /* ENT_STRING value */
 	uint32_t vlen;
-	uint32_t i;             /* INT, BOOL, ENT_BOOL; NETWORK: 1 ip4, 2 ip6, 4 tcp, 8 udp */
+	uint32_t i;             /* INT, BOOL, ENT_BOOL; NETWORK: protocol bits */
 	int32_t port;           /* NETWORK: 0-65535, or -1 for none */
 };
 

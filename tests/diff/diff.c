@@ -10,16 +10,21 @@
 ** have rules and on others.
 ** It also checks that decoding the blob and encoding it again gives the
 ** same bytes.
-** Usage: diff [-n QUERIES] [sbplc options] FILE...   (exit 1 on a
+** With -d the blob is decompiled, the SBPL compiled again, and the same
+** queries asked of both blobs. With -b OTHER.bin the same queries are also asked of OTHER (a blob
+** decompiled and compiled again), which must decide as the first does.
+** Usage: diff [-n QUERIES] [-b OTHER.bin] [sbplc options] FILE...   (exit 1 on a
 ** disagreement, printing the smallest failing query found)
 */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "compiler/compile.h"
+#include "compiler/decompile.h"
 #include "compiler/emit.h"
 #include "compiler/graph.h"
 #include "compiler/match.h"
@@ -267,6 +272,12 @@ main(int argc, char **argv)
 	struct vars vars;
 	struct sb_scratch *scratch = xmalloc(sizeof *scratch);
 	unsigned long nqueries = 10000, q, bad = 0;
+	const char *other = NULL;       /* -b: a second blob to compare */
+	int decomp = 0;                 /* -d: compare with the decompiled profile */
+	struct sb_unit *ounit = NULL;
+	const char *toolarge = NULL;    /* why the decompiled copy was not compared */
+	struct sb_bin obin;
+	char *obytes = NULL;
 	uint8_t *hit;
 	uint32_t nhit = 0;
 	uint32_t i, nslots;
@@ -276,8 +287,10 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	memset(&vars, 0, sizeof vars);
-	while ((c = getopt(argc, argv, "n:D:I:c")) != -1) {
+	while ((c = getopt(argc, argv, "n:D:I:cb:d")) != -1) {
 		switch (c) {
+		case 'd': decomp = 1; break;
+		case 'b': other = optarg; break;
 		case 'n': nqueries = strtoul(optarg, NULL, 10); break;
 		case 'c': o.cpp = 1; break;
 		case 'D':
@@ -325,6 +338,77 @@ main(int argc, char **argv)
 			return 1;
 		}
 		sb_blob_free(&again);
+	}
+	if (decomp) {
+		/* --decompile the blob, compile that text, compare the two; a
+		** profile too large for the decompiler (or whose decompiled
+		** text is too large for the format) is reported, not compared */
+		char path[] = "/tmp/sbpl_decompiled_XXXXXX";
+		int fd = mkstemp(path);
+		FILE *df = fd >= 0 ? fdopen(fd, "w") : NULL;
+		struct sb_diag quiet;
+		struct sb_options oo;
+		const char *in = path;
+		struct sb_graph *lg = sb_lift(&u.ctx.arena, &bin, 0, NULL);
+		int dr;
+
+		sb_diag_init(&quiet, &u.ctx.sources);
+		dr = df && lg ? sb_decompile(lg, df, &quiet) : -1;
+		if (df)
+			fclose(df);
+		memset(&oo, 0, sizeof oo);
+		ounit = xmalloc(sizeof *ounit);
+		if (dr < 0) {
+			toolarge = "the decompiler refused it as too large";
+		} else if (sb_compile(ounit, &oo, &in, 1, SB_STAGE_EMIT) < 0) {
+			if (sb_diag_count(&ounit->ctx.diag, SB_ERROR) &&
+			    strstr(ounit->ctx.diag.recs[0].msg, "the format "
+			    "allows")) {
+				toolarge = "its decompiled text needs more nodes "
+				    "than the format allows";
+			} else {
+				sb_diag_render(&ounit->ctx.diag, stderr,
+				    SB_DIAG_TEXT, 0);
+				printf("diff: the decompiled profile (%s) does not "
+				    "compile\n", path);
+				return 1;
+			}
+		} else {
+			memset(&dopts, 0, sizeof dopts);
+			dopts.target = u.target;
+			if (sb_decode(&obin, ounit->blob, ounit->bloblen, &dopts,
+			    &derr) < 0)
+				return 1;
+			other = "the decompiled profile";
+		}
+		if (!other) {
+			sb_unit_free(ounit);
+			free(ounit);
+			ounit = NULL;
+		}
+		sb_diag_free(&quiet);
+		unlink(path);
+	} else if (other) {
+		FILE *bf = fopen(other, "rb");
+		long blen;
+		struct sb_decode_opts oo;
+		if (!bf) {
+			printf("diff: cannot read %s\n", other);
+			return 2;
+		}
+		fseek(bf, 0, SEEK_END);
+		blen = ftell(bf);
+		fseek(bf, 0, SEEK_SET);
+		obytes = xmalloc((size_t)blen + 1);
+		if (fread(obytes, 1, (size_t)blen, bf) != (size_t)blen)
+			return 2;
+		fclose(bf);
+		memset(&oo, 0, sizeof oo);
+		oo.target = u.target;
+		if (sb_decode(&obin, obytes, (size_t)blen, &oo, &derr) < 0) {
+			printf("diff: %s does not decode: %s\n", other, derr.msg);
+			return 1;
+		}
 	}
 	pools = xcalloc(u.target->filter_count, sizeof *pools);
 	for (i = 0; i < u.profile->nrules; i++)
@@ -425,6 +509,21 @@ main(int argc, char **argv)
 			nhit += mr.rule != 0;
 		}
 		r = sb_eval(&bin, &kq, scratch, &kv);
+		if (other && r == SB_EVAL_OK) {
+			/* the other blob (a decompiled and recompiled copy)
+			** must decide the same way, modifiers included */
+			struct sb_verdict ov;
+			if (sb_eval(&obin, &kq, scratch, &ov) != SB_EVAL_OK ||
+			    ov.flags != kv.flags || ov.inline_id != kv.inline_id ||
+			    ov.inline_arg != kv.inline_arg) {
+				if (bad++ < 5)
+					printf("DISAGREE op %s: compiled flags 0x%06x, "
+					    "%s flags 0x%06x\n",
+					    u.target->ops[kq.op].name, kv.flags, other,
+					    ov.flags);
+				continue;
+			}
+		}
 		if (r != SB_EVAL_OK || kv.deny != (mr.decision == SB_DENY) ||
 		    kv.rule != mr.rule) {
 			if (bad++ < 5) {
@@ -444,9 +543,25 @@ main(int argc, char **argv)
 		}
 	}
 	printf("diff: %lu queries over %u operations decided by %u of %u rules, "
-	    "%lu disagreements\n", q, nslots, nhit, u.profile->nrules, bad);
+	    "%lu disagreements%s%s%s\n", q, nslots, nhit, u.profile->nrules,
+	    bad, ounit ? " (also against the decompiled profile)" : "",
+	    toolarge ? "; not compared with its decompiled copy: " : "",
+	    toolarge ? toolarge : "");
+	for (i = 0; i < u.target->filter_count; i++) {
+		uint32_t k;
+		for (k = 0; k < pools[i].ns; k++)
+			free((char *)pools[i].s[k]);
+		free(pools[i].s);
+		free(pools[i].i);
+	}
+	free(pools);
+	free(slots);
 	free(hit);
 	sb_unit_free(&u);
 	free(scratch);
+	free(obytes);
+	if (ounit)
+		sb_unit_free(ounit);
+	free(ounit);
 	return bad ? 1 : 0;
 }

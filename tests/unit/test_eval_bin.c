@@ -54,7 +54,8 @@ ask(const struct sb_bin *bin, uint16_t op, const struct sb_fact *f,
 	memset(&q, 0, sizeof q);
 	q.op = op;
 	q.nfacts = (uint8_t)n;
-	memcpy(q.facts, f, n * sizeof *f);
+	if (n)
+		memcpy(q.facts, f, n * sizeof *f);
 	assert_int_equal(sb_eval(bin, &q, &sc, &v), SB_EVAL_OK);
 	return v;
 }

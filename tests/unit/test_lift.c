@@ -466,6 +466,9 @@ lift__format_limits_are_errors(void **state)
 	assert_int_equal(sb_emit(g, SB_EMIT_COMPACT, &out, &d), -1);
 	assert_string_equal(d.recs[0].msg, "profile needs 65537 nodes; the "
 	    "format allows 65535");
+	assert_int_equal(d.recs[0].nnotes, 1);
+	assert_string_equal(d.recs[0].notes[0].msg, "rule 1 contributes "
+	    "65536 nodes");
 	sb_diag_free(&d);
 
 	/* a data area beyond 512 KiB */
