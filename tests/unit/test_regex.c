@@ -189,9 +189,50 @@ struct tally {
 	unsigned patterns, strings, skipped;
 };
 
+/*
+** PAT for POSIX: inside a bracket expression our dialect reads '\' as
+** escaping the next byte ("[\.]"), POSIX as a literal; drop those
+** backslashes. Returns -1 for an escaped ']', '^', '-' or '\' in
+** brackets, which POSIX cannot spell the same way in place.
+*/
+static int
+posixform(const char *pat, char *out, size_t size)
+{
+	size_t k = 0;
+	int inclass = 0;
+
+	for (; *pat && k + 1 < size; pat++) {
+		if (!inclass && *pat == '\\' && pat[1]) {
+			out[k++] = *pat++;
+			out[k++] = *pat;
+			continue;
+		}
+		if (!inclass && *pat == '[') {
+			inclass = 1;
+			out[k++] = *pat;
+			if (pat[1] == '^')
+				out[k++] = *++pat;
+			if (pat[1] == ']')
+				out[k++] = *++pat;
+			continue;
+		}
+		if (inclass && *pat == '\\' && pat[1]) {
+			if (strchr("]^-\\", pat[1]))
+				return -1;
+			continue;
+		}
+		if (inclass && *pat == ']')
+			inclass = 0;
+		out[k++] = *pat;
+	}
+	out[k] = 0;
+	return 0;
+}
+
 static void
 differential(const char *pat, struct tally *t)
 {
+	char posix[1100];
 	struct rx *x = test_malloc(sizeof *x);
 	regex_t ref;
 	char s[512], alpha[128];
@@ -201,9 +242,9 @@ differential(const char *pat, struct tally *t)
 	int i2;
 
 	memset(&x->a, 0, sizeof x->a);
-	open = strchr(pat, '[');
-	if ((open && strchr(open, '\\')) || compile(x, pat) != 0 ||
-	    regcomp(&ref, pat, REG_EXTENDED | REG_NOSUB) != 0) {
+	(void)open;
+	if (posixform(pat, posix, sizeof posix) < 0 || compile(x, pat) != 0 ||
+	    regcomp(&ref, posix, REG_EXTENDED | REG_NOSUB) != 0) {
 		t->skipped++;
 		sb_arena_free(&x->a);
 		test_free(x);
@@ -297,7 +338,7 @@ regex__corpus_regexes__agree_with_posix(void **state)
 	}
 	fclose(list);
 	printf("regex: %u corpus patterns x 5000 strings agree with POSIX "
-	    "(%u strings); %u patterns POSIX reads differently, not "
+	    "(%u strings); %u patterns POSIX cannot spell the same way, not "
 	    "compared\n", t.patterns, t.strings, t.skipped);
 	assert_true(t.patterns > 100);
 }
