@@ -1,0 +1,318 @@
+/*
+** The tracer's overhead (COVERAGE.md §6.3, DESIGN.md §13.7): two workloads
+** run untraced, under `sbpl-mirror run` with each backend, and under
+** `strace -f`, interleaved, in the same run; the median wall time of each
+** and its ratio to the untraced median. The syscall-heavy workload is the
+** one of COVERAGE.md §6.3 (three `find /usr/include -newer` passes, a tar
+** of /usr/include, cat over the .conf files of /etc); the realistic one compiles a
+** small generated C project with cc, one file after another. Targets:
+** at most 4x on the first, 1.3x on the second, faster than strace -f.
+** The mirror runs with --trace-out, so writing every access is included,
+** once trapping every watched call and once with --trap=decisive, which
+** leaves to the kernel what the profile decides alike for every argument
+** (here file-read-metadata: the profile ends by allowing it for every
+** path).
+**
+** bench/run pins benchmarks to one core; a tracer's cost depends on the
+** supervisor having a core of its own, as it has in use, so this one
+** widens its affinity to every core first (and says so).
+**
+** Usage: bench_mirror CORPUS_DIR [RESULTS.tsv]  (from the source root; $O
+** names the build directory holding sbpl-mirror, build by default)
+*/
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REPS 5
+#define NFILES 12
+
+enum config { BASE, UNOTIFY, PTRACE, DUNOTIFY, DPTRACE, STRACE, NCONFIG };
+static const char *const confname[NCONFIG] = {
+	"untraced", "unotify", "ptrace", "unotify --trap=decisive",
+	"ptrace --trap=decisive", "strace -f",
+};
+static const char *const confkey[NCONFIG] = {
+	"base", "unotify", "ptrace", "unotify_decisive", "ptrace_decisive",
+	"strace",
+};
+
+/*
+** A profile as one is written for a build: everything under the work
+** tree and /tmp, reading the system, running the toolchain. It ends by
+** allowing every metadata read, as profiles commonly do, which is what
+** --trap=decisive can leave to the kernel (stat, lstat, readlink: most
+** of what find, tar and cc's path lookups do).
+*/
+static const char profile[] =
+    "(version 1)\n"
+    "(deny default)\n"
+    "(allow file-read* (subpath \"/usr\") (subpath \"/lib\")\n"
+    "    (subpath \"/etc\") (subpath \"/proc\") (subpath \"/dev\"))\n"
+    "(allow file-map-executable (subpath \"/usr\") (subpath \"/lib\"))\n"
+    "(allow process-exec (subpath \"/usr/bin\") (subpath \"/bin\")\n"
+    "    (subpath \"/usr/lib/gcc\") (subpath \"/usr/libexec\"))\n"
+    "(allow process-fork)\n"
+    "(allow file* (subpath (param \"WORK\")) (subpath \"/tmp\"))\n"
+    "(allow file-write-data (literal \"/dev/null\"))\n"
+    "(allow sysctl-read)\n"
+    "(allow signal (target self))\n"
+    "(allow file-read-metadata)\n";
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+writefile(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* Run ARGV with stdout and stderr to /dev/null; wall seconds, or -1. */
+static double
+timed(const char *const argv[])
+{
+	double t0 = now();
+	int st, fd;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_WRONLY)) >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		return -1;
+	return now() - t0;
+}
+
+static int
+bycmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The C project: NFILES sources with the usual headers, and a script. */
+static int
+project(const char *work, char *script, size_t cap)
+{
+	char path[4096], text[2048];
+	int i;
+
+	snprintf(path, sizeof path, "%s/proj", work);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -1;
+	snprintf(path, sizeof path, "%s/proj/proj.h", work);
+	writefile(path, "#include <stdio.h>\n#include <stdlib.h>\n"
+	    "#include <string.h>\n#include <errno.h>\n#include <math.h>\n"
+	    "#include <ctype.h>\n#include <time.h>\n#include <unistd.h>\n"
+	    "int work(int);\n");
+	for (i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof path, "%s/proj/f%d.c", work, i);
+		snprintf(text, sizeof text, "#include \"proj.h\"\n"
+		    "static double t%d[64];\n"
+		    "int f%d(int x) {\n"
+		    "\tchar b[64]; int i;\n"
+		    "\tfor (i = 0; i < 64; i++) t%d[i] = sin(i * x);\n"
+		    "\tsnprintf(b, sizeof b, \"%%d %%g\", x, t%d[x & 63]);\n"
+		    "\treturn (int)strlen(b) + toupper(b[0]) + (int)time(0) "
+		    "%% 2;\n}\n", i, i, i, i);
+		writefile(path, text);
+	}
+	snprintf(path, sizeof path, "%s/proj/main.c", work);
+	writefile(path, "#include \"proj.h\"\nint f0(int);\n"
+	    "int main(void) { return f0(3) < 0; }\n");
+	snprintf(script, cap, "cd '%s/proj' && rm -f *.o prog && "
+	    "for f in f*.c main.c; do cc -O2 -c \"$f\" || exit 1; done && "
+	    "cc -o prog *.o -lm", work);
+	return 0;
+}
+
+struct workload {
+	const char *key;
+	const char *name;
+	char script[16384];
+	double t[NCONFIG][REPS];
+	double median[NCONFIG];
+};
+
+static void
+measure(struct workload *w, const char *mirror, const char *prof,
+    const char *work, int have_strace)
+{
+	char param[4200], trace[4200];
+	const char *argv[NCONFIG][16];
+	int c, r, k;
+
+	snprintf(param, sizeof param, "WORK=%s", work);
+	snprintf(trace, sizeof trace, "%s/trace.jsonl", work);
+	argv[BASE][0] = "/bin/sh";
+	argv[BASE][1] = "-c";
+	argv[BASE][2] = w->script;
+	argv[BASE][3] = NULL;
+	for (c = UNOTIFY; c <= DPTRACE; c++) {
+		k = 0;
+		argv[c][k++] = mirror;
+		argv[c][k++] = "run";
+		argv[c][k++] = "-q";
+		argv[c][k++] = c == UNOTIFY || c == DUNOTIFY ?
+		    "--backend=unotify" : "--backend=ptrace";
+		if (c == DUNOTIFY || c == DPTRACE)
+			argv[c][k++] = "--trap=decisive";
+		argv[c][k++] = "-p";
+		argv[c][k++] = prof;
+		argv[c][k++] = "-D";
+		argv[c][k++] = param;
+		argv[c][k++] = "--trace-out";
+		argv[c][k++] = trace;
+		argv[c][k++] = "--";
+		argv[c][k++] = "/bin/sh";
+		argv[c][k++] = "-c";
+		argv[c][k++] = w->script;
+		argv[c][k] = NULL;
+	}
+	argv[STRACE][0] = "strace";
+	argv[STRACE][1] = "-f";
+	argv[STRACE][2] = "-o";
+	argv[STRACE][3] = "/dev/null";
+	argv[STRACE][4] = "/bin/sh";
+	argv[STRACE][5] = "-c";
+	argv[STRACE][6] = w->script;
+	argv[STRACE][7] = NULL;
+	/* one warm-up of each, then the repetitions interleaved */
+	for (c = 0; c < NCONFIG; c++)
+		if (c != STRACE || have_strace)
+			timed(argv[c]);
+	for (r = 0; r < REPS; r++)
+		for (c = 0; c < NCONFIG; c++)
+			w->t[c][r] = c == STRACE && !have_strace ? -1 :
+			    timed(argv[c]);
+	for (c = 0; c < NCONFIG; c++) {
+		qsort(w->t[c], REPS, sizeof w->t[c][0], bycmp);
+		w->median[c] = w->t[c][0] < 0 ? -1 : w->t[c][REPS / 2];
+	}
+}
+
+static void
+report(const struct workload *w, FILE *out, double target)
+{
+	int c;
+
+	printf("mirror %s (median of %d):\n", w->name, REPS);
+	for (c = 0; c < NCONFIG; c++) {
+		if (w->median[c] < 0) {
+			printf("  %-24s  not run\n", confname[c]);
+			continue;
+		}
+		printf("  %-24s  %7.3f s  %5.2fx\n", confname[c], w->median[c],
+		    w->median[c] / w->median[BASE]);
+		if (out) {
+			fprintf(out, "mirror_%s_%s_s\t%.3f\n", w->key,
+			    confkey[c], w->median[c]);
+			if (c != BASE)
+				fprintf(out, "mirror_%s_%s_ratio\t%.2f\n",
+				    w->key, confkey[c],
+				    w->median[c] / w->median[BASE]);
+		}
+	}
+	printf("  target: at most %.1fx: unotify%s, unotify --trap=decisive%s; "
+	    "faster than strace -f%s\n", target,
+	    w->median[UNOTIFY] / w->median[BASE] <= target ? " met" :
+	    " NOT met", w->median[DUNOTIFY] / w->median[BASE] <= target ?
+	    " met" : " NOT met", w->median[STRACE] < 0 ? " (not run)" :
+	    w->median[UNOTIFY] < w->median[STRACE] &&
+	    w->median[PTRACE] < w->median[STRACE] ? " (met by both backends)" :
+	    " (NOT met)");
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *o = getenv("O") ? getenv("O") : "build";
+	char path[4096], *mirror, *work, prof[4200], ref[4200];
+	struct workload *w = calloc(2, sizeof *w);
+	int have_strace = system("strace -V >/dev/null 2>&1") == 0;
+	cpu_set_t all;
+	FILE *out = NULL;
+	long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (argc < 2 || !w) {
+		fprintf(stderr, "usage: bench_mirror CORPUS_DIR [RESULTS.tsv]\n");
+		return 2;
+	}
+	snprintf(path, sizeof path, "%s/sbpl-mirror", o);
+	if (access(path, X_OK) < 0 || !(mirror = realpath(path, NULL))) {
+		printf("mirror: %s not built; skipped\n", path);
+		return 0;
+	}
+	CPU_ZERO(&all);
+	for (i = 0; i < n && i < CPU_SETSIZE; i++)
+		CPU_SET((int)i, &all);
+	if (sched_setaffinity(0, sizeof all, &all) == 0)
+		printf("mirror: affinity widened to %ld cores\n", n);
+	snprintf(path, sizeof path, "%s/bench/mirror.XXXXXX", o);
+	if (!mkdtemp(path) || !(work = realpath(path, NULL))) {
+		perror("bench_mirror: mkdtemp");
+		return 1;
+	}
+	snprintf(prof, sizeof prof, "%s/bench.sb", work);
+	snprintf(ref, sizeof ref, "%s/ref", work);
+	writefile(prof, profile);
+	writefile(ref, "");
+	w[0].key = "micro";
+	w[0].name = "syscall-heavy (find, tar, cat)";
+	snprintf(w[0].script, sizeof w[0].script,
+	    "touch -d 2020-01-01 '%s' && "
+	    "for i in 1 2 3; do find /usr/include -newer '%s' >/dev/null; "
+	    "done && tar cf - /usr/include 2>/dev/null >/dev/null; "
+	    "for f in /etc/*.conf; do cat \"$f\" >/dev/null; done; true",
+	    ref, ref);
+	w[1].key = "cc";
+	w[1].name = "realistic (cc over a small C project)";
+	if (project(work, w[1].script, sizeof w[1].script) < 0) {
+		perror("bench_mirror: project");
+		return 1;
+	}
+	if (argc > 2)
+		out = fopen(argv[2], "a");
+	measure(&w[0], mirror, prof, work, have_strace);
+	report(&w[0], out, 4.0);
+	measure(&w[1], mirror, prof, work, have_strace);
+	report(&w[1], out, 1.3);
+	if (out)
+		fclose(out);
+	snprintf(ref, sizeof ref, "rm -rf '%s'", work);
+	if (system(ref) != 0)
+		fprintf(stderr, "bench_mirror: could not remove %s\n", work);
+	free(w);
+	free(work);
+	free(mirror);
+	return 0;
+}
