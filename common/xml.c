@@ -8,7 +8,9 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
 
+#include "common/source.h"
 #include "common/xml.h"
 
 static int
@@ -186,4 +188,110 @@ sb_plist_get(const struct sb_plist *dict, const char *key)
 		if (strcmp(dict->keys[i], key) == 0)
 			return dict->v[i];
 	return NULL;
+}
+
+/* --- the writer -------------------------------------------------------- */
+
+struct sb_xmlw {
+	xmlBufferPtr buf;
+	xmlTextWriterPtr w;
+};
+
+struct sb_xmlw *
+sb_xmlw_new(void)
+{
+	struct sb_xmlw *x = calloc(1, sizeof *x);
+
+	if (!x)
+		return NULL;
+	x->buf = xmlBufferCreate();
+	x->w = x->buf ? xmlNewTextWriterMemory(x->buf, 0) : NULL;
+	if (!x->w) {
+		if (x->buf)
+			xmlBufferFree(x->buf);
+		free(x);
+		return NULL;
+	}
+	xmlTextWriterSetIndent(x->w, 1);
+	xmlTextWriterSetIndentString(x->w, BAD_CAST "  ");
+	xmlTextWriterStartDocument(x->w, NULL, "UTF-8", NULL);
+	return x;
+}
+
+/* TEXT with invalid UTF-8 and control characters replaced; free() it. */
+static char *
+clean(const char *text)
+{
+	size_t n = strlen(text), i = 0, o = 0;
+	char *r = malloc(3 * n + 1);
+
+	if (!r)
+		return NULL;
+	while (i < n) {
+		unsigned char c = (unsigned char)text[i];
+		uint32_t k = sb_utf8_seq(text + i, (uint32_t)(n - i));
+		if (k == 0 || (c < 0x20 && c != '\n' && c != '\t' &&
+		    c != '\r') || c == 0x7f) {
+			memcpy(r + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(r + o, text + i, k);
+		o += k;
+		i += k;
+	}
+	r[o] = 0;
+	return r;
+}
+
+void
+sb_xmlw_start(struct sb_xmlw *w, const char *name)
+{
+	xmlTextWriterStartElement(w->w, BAD_CAST name);
+}
+
+void
+sb_xmlw_attr(struct sb_xmlw *w, const char *name, const char *value)
+{
+	char *v = clean(value);
+
+	xmlTextWriterWriteAttribute(w->w, BAD_CAST name, BAD_CAST (v ? v :
+	    ""));
+	free(v);
+}
+
+void
+sb_xmlw_text(struct sb_xmlw *w, const char *text)
+{
+	char *v = clean(text);
+
+	xmlTextWriterWriteString(w->w, BAD_CAST (v ? v : ""));
+	free(v);
+}
+
+void
+sb_xmlw_end(struct sb_xmlw *w)
+{
+	xmlTextWriterEndElement(w->w);
+}
+
+char *
+sb_xmlw_finish(struct sb_xmlw *w, size_t *len)
+{
+	char *r = NULL;
+	int ok = xmlTextWriterEndDocument(w->w) >= 0;
+
+	xmlFreeTextWriter(w->w);
+	if (ok) {
+		*len = (size_t)xmlBufferLength(w->buf);
+		r = malloc(*len + 1);
+		if (r) {
+			memcpy(r, xmlBufferContent(w->buf), *len);
+			r[*len] = 0;
+		}
+	}
+	xmlBufferFree(w->buf);
+	free(w);
+	return r;
 }

@@ -1,8 +1,7 @@
 /*
 ** The libxml2 adapter (DESIGN.md §3): XML property lists read into a
 ** small tree (entitlements, Container.plist). Nothing else includes a
-** libxml2 header. The streaming writer for Cobertura and JUnit joins it
-** when those outputs land.
+** libxml2 header. Also a streaming writer for JUnit (and Cobertura).
 */
 #ifndef SB_COMMON_XML_H
 #define SB_COMMON_XML_H
@@ -43,5 +42,23 @@ struct sb_plist *sb_plist_parse(struct sb_arena *a, const char *text,
 /* The value of KEY in DICT, or NULL. */
 const struct sb_plist *sb_plist_get(const struct sb_plist *dict,
     const char *key);
+
+/*
+** A streaming XML writer (JUnit reports), through libxml2's text writer:
+** UTF-8, two-space indentation, attributes in the order written. Invalid
+** UTF-8 and control characters in text are replaced so the document
+** stays well formed. Make one with sb_xmlw_new(), finish it with
+** sb_xmlw_finish(), which returns the document (the caller free()s it)
+** and frees the writer.
+*/
+struct sb_xmlw;
+
+struct sb_xmlw *sb_xmlw_new(void);
+void sb_xmlw_start(struct sb_xmlw *w, const char *name);
+void sb_xmlw_attr(struct sb_xmlw *w, const char *name, const char *value);
+void sb_xmlw_text(struct sb_xmlw *w, const char *text);
+void sb_xmlw_end(struct sb_xmlw *w);
+/* End every open element and return the document; NULL on failure. */
+char *sb_xmlw_finish(struct sb_xmlw *w, size_t *len);
 
 #endif
