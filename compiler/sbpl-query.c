@@ -13,6 +13,7 @@
 #include "common/cli.h"
 #include "compiler/compile.h"
 #include "compiler/eval.h"
+#include "compiler/facts.h"
 #include "compiler/match.h"
 #include "compiler/profile.h"
 #include "kext/bin.h"
@@ -153,163 +154,18 @@ parseopts(struct opts *o, int argc, char **argv)
 	push(&o->inputs, &o->ninputs, argv[optind]);
 }
 
-/* The filter an operation's main ARGUMENT is for (see usage()). */
-static const char *
-mainfilter(const char *op, const char *arg)
-{
-	static const struct {
-		const char *prefix;
-		const char *filter;
-	} map[] = {
-		{ "mach-lookup", "global-name" },
-		{ "mach-register", "global-name" },
-		{ "mach-cross-domain-lookup", "global-name" },
-		{ "sysctl", "sysctl-name" },
-		{ "iokit-open", "iokit-registry-entry-class" },
-		{ "iokit-get-properties", "iokit-property" },
-		{ "iokit-set-properties", "iokit-property" },
-		{ "user-preference", "preference-domain" },
-		{ "managed-preference", "preference-domain" },
-		{ "ipc-posix", "ipc-posix-name" },
-		{ "network-outbound", "remote" },
-		{ "network-inbound", "local" },
-		{ "network-bind", "local" },
-		{ "network", "remote" },
-		{ "signal", "target" },
-		{ "process-info", "target" },
-		{ "mach-task", "target" },
-		{ "mach-priv-task-port", "target" },
-		{ "appleevent-send", "appleevent-destination" },
-		{ "darwin-notification-post", "notification-name" },
-		{ "distributed-notification-post", "notification-name" },
-		{ "nvram", "nvram-variable" },
-		{ "syscall-unix", "syscall-number" },
-		{ "syscall-mach", "machtrap-number" },
-		{ "system-fsctl", "fsctl-command" },
-		{ "file-ioctl", "ioctl-command" },
-		{ "authorization-right-obtain", "right-name" },
-		{ "system-privilege", "privilege-id" },
-		{ "boot-arg-set", "boot-arg" },
-		{ "system-kext", "kext-bundle-id" },
-	};
-	size_t i;
-
-	if (strstr(op, "issue-extension"))
-		return "extension-class";
-	if (strncmp(op, "network", 7) == 0 && arg[0] == '/')
-		return "path";
-	for (i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strncmp(op, map[i].prefix, strlen(map[i].prefix)) == 0)
-			return map[i].filter;
-	return "path";
-}
-
-static const struct {
-	const char *name;
-	int64_t bits;
-} protos[] = {
-	{ "ip4", 1 }, { "ip6", 2 }, { "ip", 1 }, { "tcp4", 5 }, { "tcp6", 6 },
-	{ "tcp", 5 }, { "udp4", 9 }, { "udp6", 10 }, { "udp", 9 },
-};
-
-/* Parse "[PROTO:]HOST:PORT" (PROTO tcp when left out; HOST may be IPv6). */
-static int
-netfact(struct sb_mfact *f, const char *v)
-{
-	const char *colon, *rest = v, *port;
-	size_t i;
-
-	f->kind = SB_MF_NETWORK;
-	f->i = 5;
-	colon = strchr(v, ':');
-	for (i = 0; colon && i < sizeof protos / sizeof protos[0]; i++)
-		if ((size_t)(colon - v) == strlen(protos[i].name) &&
-		    strncmp(v, protos[i].name, strlen(protos[i].name)) == 0) {
-			f->i = protos[i].bits;
-			rest = colon + 1;
-			break;
-		}
-	port = strrchr(rest, ':');
-	if (!port)
-		return -1;
-	f->s = rest;
-	f->len = (uint32_t)(port - rest);
-	f->port = strcmp(port + 1, "*") == 0 ? -1 : strtoll(port + 1, NULL, 10);
-	return 0;
-}
-
-/* Fill fact F for filter NAME from text V; -1 with a message on error. */
+/* Fill F for filter NAME/LEN from text V; -1 after saying why on stderr. */
 static int
 mkfact(const struct sb_target *t, struct sb_mfact *f, const char *name,
     size_t namelen, const char *v)
 {
-	int id = sb_target_filter_find(t, name, namelen);
-	const struct sb_value_info *vals;
-	unsigned nv, i;
-	char *end;
+	const char *why = NULL;
 
-	if (id < 0) {
-		fprintf(stderr, "%s: unknown filter '%.*s'\n", sb_progname(),
-		    (int)namelen, name);
-		return -1;
-	}
-	memset(f, 0, sizeof *f);
-	f->filter = (uint16_t)id;
-	switch (t->filters[id].argkind) {
-	case SB_ARG_NETWORK:
-		if (netfact(f, v) < 0) {
-			fprintf(stderr, "%s: '%s' is not an address: write "
-			    "[PROTO:]HOST:PORT, e.g. tcp:localhost:443\n",
-			    sb_progname(), v);
-			return -1;
-		}
+	if (sb_fact_make(t, f, name, namelen, v, &why) == 0)
 		return 0;
-	case SB_ARG_INT:
-	case SB_ARG_BITFIELD:
-		f->kind = SB_MF_INT;
-		vals = sb_target_filter_values(t, (unsigned)id, &nv);
-		for (i = 0; i < nv; i++)
-			if (strcmp(vals[i].name, v) == 0) {
-				f->i = vals[i].value;
-				return 0;
-			}
-		f->i = strtoll(v, &end, 0);
-		if (*v && !*end)
-			return 0;
-		/* a filter without named values takes any constant, as the
-		** profile's own (socket-protocol IPPROTO_TCP) does */
-		if (nv == 0)
-			for (i = 0; i < t->filter_value_count; i++)
-				if (strcmp(t->filter_values[i].name, v) == 0) {
-					f->i = t->filter_values[i].value;
-					return 0;
-				}
-		fprintf(stderr, "%s: '%s' is not a number or a value of %s\n",
-		    sb_progname(), v, t->filters[id].name);
-		return -1;
-	case SB_ARG_BOOL:
-		f->kind = SB_MF_BOOL;
-		f->i = strcmp(v, "#t") == 0 || strcmp(v, "true") == 0 ||
-		    strcmp(v, "1") == 0;
-		return 0;
-	default:
-		f->kind = SB_MF_STRING;
-		f->s = v;
-		f->len = (uint32_t)strlen(v);
-		return 0;
-	}
-}
-
-/* The operation named NAME, as the profile's own bindings resolve it. */
-static int
-findop(struct sb_unit *u, const char *name)
-{
-	struct sb_sym *s = sb_intern_find(&u->ctx.syms, name, strlen(name));
-	struct sb_binding *b = s ? s->global : NULL;
-
-	if (b && b->val && b->val->kind == SB_V_OP)
-		return b->val->u.op;
-	return sb_target_op_find(u->target, name, strlen(name));
+	fprintf(stderr, "%s: %.*s=%s: %s\n", sb_progname(), (int)namelen,
+	    name, v, why);
+	return -1;
 }
 
 static void
@@ -421,7 +277,7 @@ facts(const struct sb_target *t, const struct opts *o, uint16_t op,
 	uint32_t i, n = 0;
 
 	if (arg) {
-		const char *name = mainfilter(t->ops[op].name, arg);
+		const char *name = sb_fact_mainfilter(t->ops[op].name, arg);
 		if (mkfact(t, &f[n++], name, strlen(name), arg) < 0)
 			return -1;
 	}
@@ -605,7 +461,7 @@ main(int argc, char **argv)
 		status = u.io_error ? SB_EXIT_USAGE : SB_EXIT_INPUT;
 		goto out;
 	}
-	op = findop(&u, opname);
+	op = sb_fact_findop(&u, opname);
 	if (op < 0 || (unsigned)op >= u.target->op_count) {
 		fprintf(stderr, "%s: '%s' is not an operation of %s%s\n",
 		    sb_progname(), opname, u.target->name, op >= 0 ?

@@ -28,7 +28,7 @@
 #include "compiler/compile.h"
 #include "compiler/profile.h"
 #include "coverage/attrib.h"
-#include "coverage/facts.h"
+#include "compiler/facts.h"
 #include "coverage/import.h"
 #include "kext/bin.h"
 #include "kext/eval.h"

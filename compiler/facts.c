@@ -1,15 +1,13 @@
 /*
-** facts.c: access text into evaluator facts (coverage/facts.h). The
-** tables and rules are compiler/sbpl-query.c's, kept in step with it:
-** sbpl-query is the command users check single accesses with, and an
-** import must read an access the same way.
+** facts.c: access text into evaluator facts (compiler/facts.h), shared
+** by sbpl-query's command line and coverage attribution.
 */
 #include <stdlib.h>
 #include <string.h>
 
 #include "compiler/compile.h"
 #include "compiler/eval.h"
-#include "coverage/facts.h"
+#include "compiler/facts.h"
 #include "kext/target.h"
 
 const char *

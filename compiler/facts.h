@@ -2,15 +2,12 @@
 ** Turning an access's text into evaluator facts: which filter an
 ** operation's main argument is for, and how a filter's value is read
 ** from text (a named constant, a number, a boolean, a [PROTO:]HOST:PORT
-** address, a string). This is the logic compiler/sbpl-query.c has for
-** its command line, shared here so that attribution (coverage/attrib.c)
-** reads accesses exactly as sbpl-query reads its arguments. It depends
-** only on kext/ and compiler/ headers, so it can move down into compiler/
-** for sbpl-query to use too (the layering forbids compiler/ from
-** including coverage/).
+** address, a string). sbpl-query reads its command line with it and
+** attribution (coverage/attrib.c) reads accesses with it, so an import
+** reads an access exactly as sbpl-query reads its arguments.
 */
-#ifndef SB_COVERAGE_FACTS_H
-#define SB_COVERAGE_FACTS_H
+#ifndef SB_COMPILER_FACTS_H
+#define SB_COMPILER_FACTS_H
 
 #include <stddef.h>
 
