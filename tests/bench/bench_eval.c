@@ -18,228 +18,16 @@
 #include "common/util.h"
 #include "compiler/compile.h"
 #include "compiler/profile.h"
+#include "tests/bench/unit.h"
 
-#define MAXIN 8
-#define MAXDEF 40
-
+/* One profile and its timings. */
 struct unit {
-	char name[4096];
+	struct bench_unit in;
+	double ms;                      /* evaluate */
 	double cms;                     /* compile (evaluate, lower, emit, check) */
 	size_t bloblen;
-	const char *inputs[MAXIN];
-	uint32_t ninputs;
-	struct sb_define defs[MAXDEF];
-	uint32_t ndefs;
-	const char *incdirs[4];
-	uint32_t nincdirs;
-	double ms;
 	uint32_t nrules;
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct sb_buf b = SB_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_buf_put(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return sb_buf_take(&b);
-}
-
-static char *
-expand(const char *s, const char *corpus, const char *preludes)
-{
-	struct sb_buf b = SB_BUF_INIT;
-
-	while (*s) {
-		if (strncmp(s, "$CORPUS", 7) == 0) {
-			sb_buf_puts(&b, corpus);
-			s += 7;
-		} else if (strncmp(s, "$PRELUDES", 9) == 0) {
-			sb_buf_puts(&b, preludes);
-			s += 9;
-		} else {
-			sb_buf_putc(&b, *s++);
-		}
-	}
-	return sb_buf_take(&b);
-}
-
-/* Write FILE prepared by PRE (and cpp) into TMP; the path to read. */
-static const char *
-prepare(const char *corpus, const char *file, const char *pre, int cpp,
-    const char *tmp, int k)
-{
-	char path[1024], out[1024], *text, *p, *q;
-	size_t len;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", corpus, file);
-	if (!cpp && (strcmp(pre, "-") == 0 ||
-	    strcmp(pre, "prepend-version") == 0))
-		return xstrdup(path);
-	snprintf(out, sizeof out, "%s/in%d.sb", tmp, k);
-	if (cpp) {
-		char cmd[2400];
-		snprintf(cmd, sizeof cmd, "cc -E -P -undef -x c -w "
-		    "-D__MAC_OS_X_VERSION_MIN_REQUIRED=140000 "
-		    "'-DPLATFORM(x)=PLATFORM_##x' -DPLATFORM_MAC=1 "
-		    "'-DUSE(x)=USE_##x' '-DHAVE(x)=HAVE_##x' "
-		    "'-DENABLE(x)=ENABLE_##x' '%s' > '%s'", path, out);
-		if (system(cmd) != 0)
-			return NULL;
-		return xstrdup(out);
-	}
-	if (!(text = slurp(path, &len)))
-		return NULL;
-	for (p = (char *)pre; p && *p;) {
-		char step[256];
-		size_t n = strcspn(p, ";");
-		snprintf(step, sizeof step, "%.*s", (int)n, p);
-		p += n + (p[n] == ';');
-		if (strncmp(step, "subst:", 6) == 0 && (q = strchr(step, '='))) {
-			struct sb_buf b = SB_BUF_INIT;
-			const char *from = step + 6, *s = text, *hit;
-			*q = 0;
-			while ((hit = strstr(s, from))) {
-				sb_buf_put(&b, s, (size_t)(hit - s));
-				sb_buf_puts(&b, q + 1);
-				s = hit + strlen(from);
-			}
-			sb_buf_puts(&b, s);
-			free(text);
-			text = sb_buf_take(&b);
-		} else if (strcmp(step, "strip-rawstring-wrapper") == 0) {
-			if (strncmp(text, "R\"\"(", 4) == 0)
-				memcpy(text, "    ", 4);
-			len = strlen(text);
-			while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
-				len--;
-			if (len >= 3 && memcmp(text + len - 3, ")\"\"", 3) == 0)
-				memcpy(text + len - 3, "   ", 3);
-		}
-	}
-	f = fopen(out, "wb");
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	return xstrdup(out);
-}
-
-static int
-splitdefs(struct unit *u, char *list, const char *corpus,
-    const char *preludes)
-{
-	char *tok, *save = NULL;
-
-	if (strcmp(list, "-") == 0)
-		return 0;
-	for (tok = strtok_r(list, ";", &save); tok;
-	    tok = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(tok, '=');
-		if (!eq || u->ndefs == MAXDEF)
-			continue;
-		*eq = 0;
-		u->defs[u->ndefs].name = xstrdup(tok);
-		u->defs[u->ndefs++].value = expand(eq + 1, corpus, preludes);
-	}
-	return 0;
-}
-
-/* Fields of the row of FILE in TABLE into F (9 columns). */
-static int
-findrow(const char *table, const char *file, char f[9][8192])
-{
-	FILE *t = fopen(table, "r");
-	char line[8192];
-	int found = 0;
-
-	if (!t)
-		return 0;
-	while (!found && fgets(line, sizeof line, t)) {
-		char *p = line, *tab;
-		int i;
-		if (line[0] == '#')
-			continue;
-		line[strcspn(line, "\n")] = 0;
-		for (i = 0; i < 9; i++) {
-			tab = strchr(p, '\t');
-			if (tab)
-				*tab = 0;
-			snprintf(f[i], 8192, "%s", p);
-			p = tab ? tab + 1 : p + strlen(p);
-		}
-		found = strcmp(f[0], file) == 0;
-	}
-	fclose(t);
-	return found;
-}
-
-static int
-build(struct unit *u, const char *table, const char *corpus,
-    const char *preludes, const char *file, const char *tmp, int *k)
-{
-	char f[9][8192], b[9][8192], *tok, *save = NULL;
-	int cpp;
-
-	if (!findrow(table, file, f) || strcmp(f[8], "ok") != 0)
-		return -1;
-	snprintf(u->name, sizeof u->name, "%s", file);
-	cpp = strstr(f[1], "cpp") != NULL;
-	if (strstr(f[2], "prepend-version")) {
-		char v[1024];
-		snprintf(v, sizeof v, "%s/version.sb", tmp);
-		u->inputs[u->ninputs++] = xstrdup(v);
-	}
-	if (strncmp(f[1], "after:", 6) == 0 && findrow(table, f[1] + 6, b)) {
-		if (strstr(b[2], "prepend-version")) {
-			char v[1024];
-			snprintf(v, sizeof v, "%s/version.sb", tmp);
-			u->inputs[u->ninputs++] = xstrdup(v);
-		}
-		if (!(u->inputs[u->ninputs] = prepare(corpus, f[1] + 6, b[2],
-		    strstr(b[1], "cpp") != NULL, tmp, (*k)++)))
-			return -1;
-		u->ninputs++;
-	}
-	if (strcmp(f[3], "-") != 0)
-		for (tok = strtok_r(f[3], ";", &save); tok &&
-		    u->ninputs < MAXIN - 1; tok = strtok_r(NULL, ";", &save)) {
-			char v[1024];
-			snprintf(v, sizeof v, "%s/%s", preludes, tok);
-			u->inputs[u->ninputs++] = xstrdup(v);
-		}
-	if (!(u->inputs[u->ninputs] = prepare(corpus, file, f[2], cpp, tmp,
-	    (*k)++)))
-		return -1;
-	u->ninputs++;
-	splitdefs(u, f[4], corpus, preludes);
-	splitdefs(u, f[5], corpus, preludes);
-	if (strcmp(f[6], "-") != 0) {
-		save = NULL;
-		for (tok = strtok_r(f[6], ";", &save); tok && u->nincdirs < 4;
-		    tok = strtok_r(NULL, ";", &save))
-			u->incdirs[u->nincdirs++] = expand(tok, corpus,
-			    preludes);
-	}
-	return 0;
-}
 
 static int
 compile1(struct unit *u, enum sb_stage stage)
@@ -249,11 +37,11 @@ compile1(struct unit *u, enum sb_stage stage)
 	int r;
 
 	memset(&o, 0, sizeof o);
-	o.params = u->defs;
-	o.nparams = u->ndefs;
-	o.incdirs = u->incdirs;
-	o.nincdirs = u->nincdirs;
-	r = sb_compile(&su, &o, u->inputs, u->ninputs, stage);
+	o.params = u->in.defs;
+	o.nparams = u->in.ndefs;
+	o.incdirs = u->in.incdirs;
+	o.nincdirs = u->in.nincdirs;
+	r = sb_compile(&su, &o, u->in.inputs, u->in.ninputs, stage);
 	if (r == 0)
 		u->nrules = su.profile->nrules;
 	if (r == 0 && stage == SB_STAGE_EMIT)
@@ -306,10 +94,10 @@ main(int argc, char **argv)
 		struct unit u;
 		line[strcspn(line, "\t\n")] = 0;
 		memset(&u, 0, sizeof u);
-		if (build(&u, table, corpus, preludes, line, tmp, &k) < 0)
+		if (bench_build(&u.in, table, corpus, preludes, line, tmp, &k, 0) < 0)
 			continue;
 		if (compile1(&u, SB_STAGE_EMIT) < 0) {
-			printf("bench_eval: %s does not evaluate\n", u.name);
+			printf("bench_eval: %s does not evaluate\n", u.in.name);
 			continue;
 		}
 		units = xrealloc(units, (n + 1) * sizeof *units);
@@ -318,20 +106,20 @@ main(int argc, char **argv)
 	fclose(list);
 	for (i = 0; i < n; i++) {
 		int reps = 0;
-		t0 = now();
+		t0 = bench_now();
 		do {
 			compile1(&units[i], SB_STAGE_EVAL);
 			reps++;
-		} while (now() - t0 < 50 && reps < 1000);
-		units[i].ms = (now() - t0) / reps;
+		} while (bench_now() - t0 < 50 && reps < 1000);
+		units[i].ms = (bench_now() - t0) / reps;
 		total += units[i].ms;
 		reps = 0;
-		t0 = now();
+		t0 = bench_now();
 		do {
 			compile1(&units[i], SB_STAGE_EMIT);
 			reps++;
-		} while (now() - t0 < 50 && reps < 1000);
-		units[i].cms = (now() - t0) / reps;
+		} while (bench_now() - t0 < 50 && reps < 1000);
+		units[i].cms = (bench_now() - t0) / reps;
 		ctotal += units[i].cms;
 	}
 	getrusage(RUSAGE_SELF, &ru);
@@ -341,21 +129,21 @@ main(int argc, char **argv)
 	    ru.ru_maxrss);
 	for (i = 0; i < n && i < 5; i++)
 		printf("  %.2f ms  %u rules  %s\n", units[i].ms,
-		    units[i].nrules, units[i].name);
+		    units[i].nrules, units[i].in.name);
 	printf("compilation (evaluate, lower, emit, self-check): %.1f ms in "
 	    "all\n", ctotal);
 	for (i = 0; i < n && i < 5; i++)
 		printf("  %.2f ms  %zu bytes  %s\n", units[i].cms,
-		    units[i].bloblen, units[i].name);
+		    units[i].bloblen, units[i].in.name);
 	if (argc > 2 && (out = fopen(argv[2], "a"))) {
 		fprintf(out, "eval_corpus_total_ms\t%.1f\n", total);
 		fprintf(out, "compile_corpus_total_ms\t%.1f\n", ctotal);
 		fprintf(out, "eval_corpus_profiles\t%zu\n", n);
 		fprintf(out, "eval_slowest_ms\t%.2f\t%s\n", n ? units[0].ms : 0,
-		    n ? units[0].name : "");
+		    n ? units[0].in.name : "");
 		for (i = 0; i < n; i++)
 			fprintf(out, "eval_ms\t%.3f\tcompile_ms\t%.3f\t%s\n",
-			    units[i].ms, units[i].cms, units[i].name);
+			    units[i].ms, units[i].cms, units[i].in.name);
 		fclose(out);
 	}
 	snprintf(line, sizeof line, "rm -rf '%s'", tmp);
