@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/json.h"
-#include "lint/json_write.h"
+#include "common/json_write.h"
 #include "lint/lint.h"
 
 int

@@ -16,7 +16,7 @@
 #include "compiler/eval.h"
 #include "compiler/profile.h"
 #include "kext/target.h"
-#include "lint/json_write.h"
+#include "common/json_write.h"
 #include "lint/lint.h"
 #include "lint/sets.h"
 #include "parser/cst.h"

@@ -5,7 +5,7 @@
 */
 #include <string.h>
 
-#include "lint/json_write.h"
+#include "common/json_write.h"
 #include "lint/lint.h"
 
 static const char *const statusname[] = { "ok", "syntax-error",

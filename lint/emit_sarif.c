@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lint/json_write.h"
+#include "common/json_write.h"
 #include "lint/lint.h"
 
 #define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/" \

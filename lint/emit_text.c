@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "lint/json_write.h"
+#include "common/json_write.h"
 #include "lint/lint.h"
 
 /* ORDER: enum sb_lint_level → enum sb_level */

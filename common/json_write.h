@@ -1,13 +1,13 @@
 /*
-** A small streaming JSON writer for lint's outputs (JSON, SARIF,
-** baselines): keys in the order written, two-space indent as LINT.md §5.3
-** asks, strings escaped so any bytes give valid JSON (invalid UTF-8 becomes
-** U+FFFD). Reading JSON stays in common/json.c (jansson); writing with a
+** A small streaming JSON writer for the JSON outputs (lint's JSON, SARIF
+** and baselines, annotate's JSON): keys in the order written, two-space
+** indent as LINT.md §5.3 asks, strings escaped so any bytes give valid
+** JSON (invalid UTF-8 becomes U+FFFD). Reading JSON stays in common/json.c (jansson); writing with a
 ** fixed key order is simpler by hand. The output buffer belongs to the
 ** caller's struct sb_jw and is freed with sb_jw_free().
 */
-#ifndef SB_LINT_JSON_WRITE_H
-#define SB_LINT_JSON_WRITE_H
+#ifndef SB_COMMON_JSON_WRITE_H
+#define SB_COMMON_JSON_WRITE_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common/source.h"
-#include "lint/json_write.h"
+#include "common/json_write.h"
 
 void
 sb_jw_init(struct sb_jw *w)
