@@ -1771,15 +1771,75 @@ hasword(const char *s, const char *w)
 	return 0;
 }
 
+/* The op-table slots each run observes: NRUNS x op_count bytes. */
+static uint8_t *
+runslots(const struct sb_target *t, const struct sb_covrun_row *runs,
+    uint32_t nruns)
+{
+	uint8_t *v = xcalloc((size_t)nruns * t->op_count + 1, 1);
+	uint32_t i, k;
+
+	for (i = 0; i < nruns; i++)
+		for (k = 0; k < runs[i].nobservable; k++) {
+			const char *o = runs[i].observable[k];
+			int op = sb_target_op_find(t, o, strlen(o));
+			if (op >= 0 && (unsigned)op < t->op_count)
+				v[(size_t)i * t->op_count + (unsigned)op] = 1;
+		}
+	return v;
+}
+
+/* §4.2 for one rule, given the runs' slots RS and scratch SLOTS. */
+static int
+observable(const struct sb_target *t, const char *action, const char *ops,
+    const char *mods, const struct sb_covrun_row *runs, uint32_t nruns,
+    const uint8_t *rs, uint8_t *slots)
+{
+	int deny_noreport = action && strcmp(action, "deny") == 0 && mods &&
+	    (hasword(mods, "no-report") || hasword(mods, "no-log"));
+	uint32_t i, k;
+
+	ruleslots(t, ops ? ops : "", slots);
+	for (i = 0; i < nruns; i++) {
+		if (deny_noreport && isulog(runs[i].source))
+			continue;
+		for (k = 0; k < t->op_count; k++)
+			if (slots[k] && rs[(size_t)i * t->op_count + k])
+				return 1;
+	}
+	return 0;
+}
+
+int
+sb_cov_observable(const char *target, const char *action,
+    const char *operations, const char *modifiers,
+    const struct sb_covrun_row *runs, uint32_t nruns)
+{
+	const struct sb_target *t = target ? sb_target_find(target,
+	    strlen(target)) : NULL;
+	uint8_t *rs, *slots;
+	int r;
+
+	if (!t)
+		return 0;
+	rs = runslots(t, runs, nruns);
+	slots = xcalloc(t->op_count + 1, 1);
+	r = observable(t, action, operations, modifiers, runs, nruns, rs,
+	    slots);
+	free(rs);
+	free(slots);
+	return r;
+}
+
 int
 sb_covdb_rule_stats_read(struct sb_covdb *db, int64_t profile_id,
     const struct sb_covsel *sel, struct sb_covrule_stats **out, uint32_t *n)
 {
 	struct sb_covrun_row *runs = NULL;
-	uint32_t nruns = 0, i, k, cap = 0;
+	uint32_t nruns = 0, i, cap = 0;
 	const struct sb_target *t = NULL;
 	sqlite3_stmt *s = NULL;
-	uint8_t *runslots = NULL, *slots = NULL;
+	uint8_t *rs = NULL, *slots = NULL;
 	char *set, *target = NULL;
 	int crashed = 0, rc, r = -1;
 
@@ -1799,16 +1859,8 @@ sb_covdb_rule_stats_read(struct sb_covdb *db, int64_t profile_id,
 	if (target)
 		t = sb_target_find(target, strlen(target));
 	if (t) {
-		runslots = xcalloc((size_t)nruns * t->op_count + 1, 1);
+		rs = runslots(t, runs, nruns);
 		slots = xcalloc(t->op_count + 1, 1);
-		for (i = 0; i < nruns; i++)
-			for (k = 0; k < runs[i].nobservable; k++) {
-				const char *o = runs[i].observable[k];
-				int op = sb_target_op_find(t, o, strlen(o));
-				if (op >= 0 && (unsigned)op < t->op_count)
-					runslots[(size_t)i * t->op_count +
-					    (unsigned)op] = 1;
-			}
 	}
 	if (!(s = prep(db, "SELECT r.rule_id, r.fingerprint, r.action, "
 	    "r.operations, r.modifiers, coalesce(sum(h.decided), 0), "
@@ -1825,12 +1877,6 @@ sb_covdb_rule_stats_read(struct sb_covdb *db, int64_t profile_id,
 	sqlite3_bind_text(s, 2, set, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sb_covrule_stats *x;
-		const char *action = (const char *)sqlite3_column_text(s, 2);
-		const char *ops = (const char *)sqlite3_column_text(s, 3);
-		const char *mods = (const char *)sqlite3_column_text(s, 4);
-		int deny_noreport = action && strcmp(action, "deny") == 0 &&
-		    mods && (hasword(mods, "no-report") ||
-		    hasword(mods, "no-log"));
 
 		if (*n == cap)
 			*out = xrealloc(*out, (cap = cap ? 2 * cap : 64) *
@@ -1850,19 +1896,11 @@ sb_covdb_rule_stats_read(struct sb_covdb *db, int64_t profile_id,
 		x->last_ns = sqlite3_column_int64(s, 11);
 		x->runs_hit = (uint32_t)sqlite3_column_int64(s, 12);
 		x->includes_crashed = crashed;
-		if (!t)
-			continue;
-		ruleslots(t, ops ? ops : "", slots);
-		for (i = 0; i < nruns && !x->observable; i++) {
-			if (deny_noreport && isulog(runs[i].source))
-				continue;
-			for (k = 0; k < t->op_count; k++)
-				if (slots[k] && runslots[(size_t)i *
-				    t->op_count + k]) {
-					x->observable = 1;
-					break;
-				}
-		}
+		if (t)
+			x->observable = observable(t, (const char *)
+			    sqlite3_column_text(s, 2), (const char *)
+			    sqlite3_column_text(s, 3), (const char *)
+			    sqlite3_column_text(s, 4), runs, nruns, rs, slots);
 	}
 	if (rc != SQLITE_DONE) {
 		sqlerr(db, "cannot read hits");
@@ -1879,9 +1917,111 @@ out:
 	sb_covdb_runs_free(runs, nruns);
 	free(set);
 	free(target);
-	free(runslots);
+	free(rs);
 	free(slots);
 	return r;
+}
+
+/* Column I as a string in A ("" for NULL). */
+static const char *
+acol(struct sb_arena *a, sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+
+	return t ? sb_arena_strndup(a, t, strlen(t)) : "";
+}
+
+int
+sb_covdb_sources_read(struct sb_covdb *db, int64_t profile_id,
+    struct sb_arena *a, struct sb_covsource **out, uint32_t *n)
+{
+	sqlite3_stmt *s = prep(db, "SELECT src_no, origin, path, sha256, size "
+	    "FROM profile_sources WHERE profile_id = ?1 ORDER BY src_no");
+	struct sb_covsource *v = NULL;
+	uint32_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, profile_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sb_covsource *x;
+		if (*n == cap)
+			v = xrealloc(v, (cap = cap ? 2 * cap : 8) * sizeof *v);
+		x = &v[(*n)++];
+		x->src_no = (uint32_t)sqlite3_column_int64(s, 0);
+		x->origin = acol(a, s, 1);
+		x->path = acol(a, s, 2);
+		memset(x->sha256, 0, 32);
+		(void)colblob(s, 3, x->sha256, 32);
+		x->size = (uint64_t)sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		*n = 0;
+		return sqlerr(db, "cannot read profile sources");
+	}
+	if (*n)
+		*out = sb_arena_memdup(a, v, *n * sizeof *v);
+	free(v);
+	return 0;
+}
+
+int
+sb_covdb_rules_read(struct sb_covdb *db, int64_t profile_id,
+    struct sb_arena *a, struct sb_covrule **out, uint32_t *n)
+{
+	sqlite3_stmt *s = prep(db, "SELECT rule_id, fingerprint, action, "
+	    "operations, modifiers, canonical, origin, coalesce(src_no, -1), "
+	    "coalesce(line, 0), coalesce(col, 0), coalesce(end_line, 0), "
+	    "coalesce(end_col, 0), coalesce(anchor_src_no, -1), "
+	    "coalesce(anchor_line, 0), narms FROM rules WHERE profile_id = ?1 "
+	    "ORDER BY rule_id");
+	struct sb_covrule *v = NULL;
+	uint32_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, profile_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sb_covrule *x;
+		if (*n == cap)
+			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof *v);
+		x = &v[(*n)++];
+		memset(x, 0, sizeof *x);
+		x->id = (uint32_t)sqlite3_column_int64(s, 0);
+		snprintf(x->fingerprint, sizeof x->fingerprint, "%s",
+		    acol(a, s, 1));
+		x->action = acol(a, s, 2);
+		x->operations = acol(a, s, 3);
+		x->modifiers = acol(a, s, 4);
+		x->canonical = acol(a, s, 5);
+		x->origin = acol(a, s, 6);
+		x->src_no = (int32_t)sqlite3_column_int64(s, 7);
+		x->line = (uint32_t)sqlite3_column_int64(s, 8);
+		x->col = (uint32_t)sqlite3_column_int64(s, 9);
+		x->end_line = (uint32_t)sqlite3_column_int64(s, 10);
+		x->end_col = (uint32_t)sqlite3_column_int64(s, 11);
+		x->anchor_src_no = (int32_t)sqlite3_column_int64(s, 12);
+		x->anchor_line = (uint32_t)sqlite3_column_int64(s, 13);
+		x->narms = (uint32_t)sqlite3_column_int64(s, 14);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		*n = 0;
+		return sqlerr(db, "cannot read rules");
+	}
+	if (*n)
+		*out = sb_arena_memdup(a, v, *n * sizeof *v);
+	free(v);
+	return 0;
 }
 
 int

@@ -452,6 +452,27 @@ int sb_covdb_samples_read(struct sb_covdb *db, int64_t profile_id,
     char ***out, uint32_t *n);
 void sb_covdb_strings_free(char **v, uint32_t n);
 
+/*
+** The recorded files of PROFILE_ID (profile_sources) in src_no order, and
+** its rule rows (without alternatives) in rule id order; strings and the
+** arrays live in A.
+*/
+int sb_covdb_sources_read(struct sb_covdb *db, int64_t profile_id,
+    struct sb_arena *a, struct sb_covsource **out, uint32_t *n);
+int sb_covdb_rules_read(struct sb_covdb *db, int64_t profile_id,
+    struct sb_arena *a, struct sb_covrule **out, uint32_t *n);
+
+/*
+** Whether a rule of TARGET stored as ACTION, OPERATIONS and MODIFIERS
+** (rules row text; OPERATIONS "" is rule 0) could be observed by one of
+** RUNS (COVERAGE.md §4.2): one of its concrete operations is in a run's
+** observable list, and a deny with no-report never counts for unified-log
+** runs. An unknown target observes nothing.
+*/
+int sb_cov_observable(const char *target, const char *action,
+    const char *operations, const char *modifiers,
+    const struct sb_covrun_row *runs, uint32_t nruns);
+
 /* --- merge, checks, tests (§2.9) ---------------------------------------- */
 
 struct sb_covmerge_stats {

@@ -12,17 +12,6 @@
 #include "lint/coverage_source.h"
 #include "lint/lint.h"
 
-/*
-** The coverage.db binding. TODO(coverage): call coverage/covdb.c's
-** readers (hits, rules, runs, run_observable) once they land; until then
-** --unused reports that this build cannot read coverage.db.
-*/
-const struct sb_cov_source *
-sb_lint_cov_binding(void)
-{
-	return NULL;
-}
-
 static struct sb_span
 first(struct sb_lint *L)
 {
@@ -91,8 +80,7 @@ rules(struct sb_lint *L, const struct sb_cov_source *src,
 int
 sb_lint_check_coverage(struct sb_lint *L)
 {
-	const struct sb_cov_source *src = L->o->cov ? L->o->cov :
-	    sb_lint_cov_binding();
+	const struct sb_cov_source *src = L->o->cov;
 	struct sb_cov_runs runs;
 	char err[256];
 	int r = 0;
@@ -101,17 +89,18 @@ sb_lint_check_coverage(struct sb_lint *L)
 		return 0;
 	if (!src) {
 		fprintf(stderr, "%s: --unused: this build cannot read "
-		    "coverage.db yet\n", sb_progname());
+		    "coverage.db\n", sb_progname());
 		return -1;
 	}
 	if (src->open(src->ctx, L->o->unused, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: %s\n", sb_progname(), err);
 		return -1;
 	}
-	if (src->identify(src->ctx, &L->cur->unit, L->o->remap) < 0) {
-		fprintf(stderr, "%s: %s: '%s' holds no run of this profile "
-		    "(use --remap to match by rule fingerprints)\n",
-		    sb_progname(), L->cur->path, L->o->unused);
+	if (src->identify(src->ctx, &L->cur->unit, &L->o->co, L->cur->path,
+	    L->o->remap, err, sizeof err) != 0) {
+		/* LINT.md §3.6: the input does not belong to this profile */
+		fprintf(stderr, "%s: %s: %s\n", sb_progname(), L->o->unused,
+		    err);
 		r = -1;
 		goto out;
 	}

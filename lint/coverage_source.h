@@ -1,10 +1,8 @@
 /*
 ** What C1 and C2 (LINT.md §3.6) read from coverage.db (COVERAGE.md §2),
 ** behind a small interface so that the checks do not depend on how the
-** database is read. The binding to coverage/covdb.c is not written yet:
-** sb_lint_cov_binding() returns NULL until coverage/ provides its readers,
-** and --unused then stops with exit 2. Tests pass a fake through
-** struct sb_lint_opts.cov.
+** database is read. lint/cov_binding.c binds it to coverage/covview.h;
+** tests pass a fake through struct sb_lint_opts.cov.
 */
 #ifndef SB_LINT_COVERAGE_SOURCE_H
 #define SB_LINT_COVERAGE_SOURCE_H
@@ -14,6 +12,7 @@
 
 struct sb_unit;
 struct sb_rule;
+struct sb_options;
 
 /* The counted runs of the profile (LINT.md §3.6). */
 struct sb_cov_runs {
@@ -35,18 +34,20 @@ struct sb_cov_source {
 	/* Open PATH; 0, or -1 with ERR filled (not a coverage.db, newer schema). */
 	int (*open)(void *ctx, const char *path, char *err, size_t errsize);
 	/*
-	** Find the profile of unit U (as sbpl-annotate identifies it; with
-	** REMAP every profile sharing rule fingerprints). 0, or -1 when the
-	** database holds no run of it.
+	** Find the profile of unit U, compiled with options O from MAIN_FILE,
+	** as sbpl-annotate identifies it (with REMAP, every recorded version
+	** of the main file, by rule fingerprints). 0; 1 when the database
+	** holds nothing for it, -1 when it cannot be read: ERR says why.
 	*/
-	int (*identify)(void *ctx, const struct sb_unit *u, int remap);
+	int (*identify)(void *ctx, struct sb_unit *u, const struct sb_options *o,
+	    const char *main_file, int remap, char *err, size_t errsize);
 	void (*runs)(void *ctx, struct sb_cov_runs *out);
 	/* The counts of rule R; 0, or -1 when the database has no row. */
 	int (*rule)(void *ctx, const struct sb_rule *r, struct sb_cov_rule *out);
 	void (*close)(void *ctx);
 };
 
-/* The coverage.db binding of this build, or NULL (not written yet). */
+/* The coverage.db binding of this build, or NULL (none). */
 const struct sb_cov_source *sb_lint_cov_binding(void);
 
 #endif

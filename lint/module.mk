@@ -2,16 +2,22 @@
 # root GNUmakefile; adds the program to TOOLS and its tests to CHECK_EXTRA.
 
 LINT_MAIN = lint/sbpl-lint.c
-LINT_SRC  = $(filter-out $(LINT_MAIN),$(wildcard lint/*.c))
+# the coverage.db binding: only the command links it, with coverage/
+# (coverage/module.mk is included first)
+LINT_COV  = lint/cov_binding.c
+LINT_SRC  = $(filter-out $(LINT_MAIN) $(LINT_COV),$(wildcard lint/*.c))
 LINT_OBJ  = $(LINT_SRC:%.c=$(O)/%.o)
 
 TOOLS += $(O)/sbpl-lint
 CHECK_EXTRA += $(O)/tests/lint/oracle
 
-$(LINT_OBJ) $(O)/lint/sbpl-lint.o: $(O)/parser/grammar.h
+$(LINT_OBJ) $(O)/lint/sbpl-lint.o $(O)/lint/cov_binding.o: \
+    $(O)/parser/grammar.h
 
-$(O)/sbpl-lint: $(O)/lint/sbpl-lint.o $(LINT_OBJ) $(O)/libsbpl.a
-	$(Q)$(CC) $(LDALL) -o $@ $^ $(LIBS_CORE)
+$(O)/sbpl-lint: $(O)/lint/sbpl-lint.o $(LINT_OBJ) $(O)/lint/cov_binding.o \
+                $(COVERAGE_OBJ) $(O)/libsbpl.a
+	$(Q)$(CC) $(LDALL) -o $@ $(filter %.o,$^) $(O)/libsbpl.a \
+	    $(COVERAGE_LIBS) $(LIBS_CORE)
 
 # unit tests that need lint's objects
 $(O)/tests/unit/test_sets $(O)/tests/unit/test_automaton \

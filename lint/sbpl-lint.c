@@ -11,6 +11,7 @@
 
 #include "common/cli.h"
 #include "kext/target.h"
+#include "lint/coverage_source.h"
 #include "lint/lint.h"
 
 enum format { FMT_TEXT, FMT_BRIEF, FMT_JSON, FMT_SARIF, FMT_GITHUB,
@@ -449,6 +450,7 @@ main(int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	memset(&L, 0, sizeof L);
 	sb_lint_opts_init(&c.o);
+	c.o.cov = sb_lint_cov_binding();
 	c.color = SB_COLOR_AUTO;
 	parseopts(&c, argc, argv);
 	if (c.describe) {

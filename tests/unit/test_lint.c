@@ -69,11 +69,15 @@ fopen_(void *ctx, const char *path, char *err, size_t n)
 }
 
 static int
-fidentify(void *ctx, const struct sb_unit *u, int remap)
+fidentify(void *ctx, struct sb_unit *u, const struct sb_options *o,
+    const char *main_file, int remap, char *err, size_t n)
 {
 	(void)u;
+	(void)o;
+	(void)main_file;
 	(void)remap;
-	return ((struct fake *)ctx)->found ? 0 : -1;
+	snprintf(err, n, "coverage.db has no runs for this profile");
+	return ((struct fake *)ctx)->found ? 0 : 1;
 }
 
 static void
