@@ -53,7 +53,7 @@ sb_ann_lines(struct sb_ann_model *m, uint32_t file, uint32_t *nlines)
 		if (!l->nrules)
 			l->first = i;
 		l->nrules++;
-		if (r->state != SB_ANN_UNOBSERVABLE)
+		if (r->state == SB_ANN_HIT || r->state == SB_ANN_NEVER)
 			l->nobservable++;
 		if (r->state == SB_ANN_HIT) {
 			l->nhit++;

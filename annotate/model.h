@@ -64,7 +64,11 @@ struct sb_ann_rule {
 	                                ** SB_ANN_NOFILE: counted in no file */
 	uint32_t line;                  /* the line FILE counts it on */
 	struct sb_ann_span span;        /* the site, in FILE; 0s at an anchor */
-	uint32_t anchor_file;           /* SB_ANN_NOFILE: none in user source */
+	/* where a single-file view counts it: in the file the model was built
+	** to show (sb_ann_build's SHOW), its site there or else the outermost
+	** frame there (an import or a call); otherwise the outermost frame in
+	** user source; SB_ANN_NOFILE when none */
+	uint32_t anchor_file;
 	uint32_t anchor_line;
 	enum sb_ann_state state;
 	uint64_t count;                 /* decided, plus approx/ambiguous when asked */
@@ -160,7 +164,8 @@ double sb_ann_percent(uint32_t hit, uint32_t observable);
 */
 struct sb_ann_line {
 	uint32_t nrules;                /* rules anchored here */
-	uint32_t nobservable;           /* of them, observable (or new) */
+	uint32_t nobservable;           /* of them, observable with history
+	                                ** (hit or never hit) */
 	uint32_t nhit;
 	uint64_t count;                 /* sum of their counts */
 	uint64_t overridden;            /* sum of matched_overridden */

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/util.h"
 
@@ -72,4 +74,51 @@ xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 
 	return memcpy(xmalloc(n), s, n);
+}
+
+int
+sb_write_atomic(const char *path, const void *bytes, size_t len)
+{
+	struct stat st;
+	size_t n = strlen(path) + 8;
+	char *tmp;
+	FILE *f = NULL;
+	mode_t mode;
+	int fd, ok;
+
+	if (strcmp(path, "-") == 0)
+		return fwrite(bytes, 1, len, stdout) == len &&
+		    fflush(stdout) == 0 ? 0 : -1;
+	if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	tmp = xmalloc(n);
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0 || !(f = fdopen(fd, "wb"))) {
+		fprintf(stderr, "%s: cannot write '%s': %s\n", sb_progname(),
+		    path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	(void)fchmod(fd, mode);
+	ok = fwrite(bytes, 1, len, f) == len;
+	ok &= fflush(f) == 0 && fsync(fileno(f)) == 0;
+	ok &= fclose(f) == 0;
+	if (!ok || rename(tmp, path) < 0) {
+		fprintf(stderr, "%s: cannot write '%s': %s\n", sb_progname(),
+		    path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
 }

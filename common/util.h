@@ -35,4 +35,13 @@ SB_NORETURN void sb_fatal(const char *fmt, ...) SB_PRINTF(1, 2);
 /* The program's short name, for messages. */
 const char *sb_progname(void);
 
+/*
+** Write LEN bytes to PATH atomically: a temporary file beside it, synced,
+** then renamed over PATH, so an error never leaves a partial or stale
+** output. An existing PATH keeps its permission bits; a new one gets what
+** the umask allows. "-" writes to standard output. Returns 0, or -1
+** after printing why to stderr.
+*/
+int sb_write_atomic(const char *path, const void *bytes, size_t len);
+
 #endif

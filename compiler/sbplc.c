@@ -282,49 +282,6 @@ dumpfiles(struct opts *o, int argc, char **argv)
 	return status;
 }
 
-/*
-** Write LEN bytes to PATH atomically: a temporary file beside it, then a
-** rename, so an error never leaves a partial or stale output. Returns 0,
-** or -1 after printing why.
-*/
-static int
-writeatomic(const char *path, const void *bytes, size_t len)
-{
-	struct sb_buf tmp = SB_BUF_INIT;
-	FILE *f;
-	int fd, ok;
-
-	if (strcmp(path, "-") == 0)
-		return fwrite(bytes, 1, len, stdout) == len ? 0 : -1;
-	sb_buf_printf(&tmp, "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp.data)) < 0 || !(f = fdopen(fd, "wb"))) {
-		fprintf(stderr, "%s: cannot write '%s': %s\n", sb_progname(),
-		    path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		sb_buf_free(&tmp);
-		return -1;
-	}
-	{
-		/* mkstemp makes 0600; an output file gets what umask allows */
-		mode_t mask = umask(0);
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);
-	}
-	ok = fwrite(bytes, 1, len, f) == len;
-	ok &= fflush(f) == 0 && fsync(fileno(f)) == 0;
-	ok &= fclose(f) == 0;
-	if (!ok || rename(tmp.data, path) < 0) {
-		fprintf(stderr, "%s: cannot write '%s': %s\n", sb_progname(),
-		    path, strerror(errno));
-		unlink(tmp.data);
-		sb_buf_free(&tmp);
-		return -1;
-	}
-	sb_buf_free(&tmp);
-	return 0;
-}
-
 static void
 jsonstr(struct sb_buf *b, const char *s)
 {
@@ -376,7 +333,7 @@ writerulemap(struct sb_unit *u, const char *path)
 		first = 0;
 	}
 	sb_buf_puts(&b, "\n]}\n");
-	r = writeatomic(path, b.data, b.len);
+	r = sb_write_atomic(path, b.data, b.len);
 	sb_buf_free(&b);
 	return r;
 }
@@ -463,7 +420,7 @@ main(int argc, char **argv)
 	else if (o.dump == DUMP_GRAPH)
 		sb_graph_dump(u.graph, stdout);
 	if (status == SB_EXIT_OK && o.output &&
-	    writeatomic(o.output, u.blob, u.bloblen) < 0)
+	    sb_write_atomic(o.output, u.blob, u.bloblen) < 0)
 		status = SB_EXIT_USAGE;
 	if (status == SB_EXIT_OK && o.rulemap && writerulemap(&u,
 	    o.rulemap) < 0)
