@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "annotate/build.h"
+#include "common/buf.h"
 #include "common/json.h"
 #include "common/source.h"
 #include "compiler/compile.h"
@@ -69,6 +70,31 @@ lineof(struct sb_unit *u, uint32_t src, uint32_t off)
 	return pos.line;
 }
 
+/*
+** The bytes of PATH into A, for a --cpp source: the unit holds the
+** preprocessor's output, the views show the file as written.
+*/
+static const char *
+readfile(struct sb_arena *a, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct sb_buf b = SB_BUF_INIT;
+	char chunk[65536];
+	const char *r;
+	size_t n;
+
+	*len = 0;
+	if (!f)
+		return "";
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		sb_buf_put(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	r = sb_arena_strndup(a, b.data ? b.data : "", b.len);
+	sb_buf_free(&b);
+	return r;
+}
+
 static void
 files(struct sb_ann_model *m, const struct sb_ann_build *b, uint32_t *srcid)
 {
@@ -94,6 +120,8 @@ files(struct sb_ann_model *m, const struct sb_ann_build *b, uint32_t *srcid)
 			f->text = sb_arena_strndup(&m->arena, b->show_text,
 			    b->show_len);
 			f->len = b->show_len;
+		} else if (x && x->kind == SB_SRC_CPP) {
+			f->text = readfile(&m->arena, x->path, &f->len);
 		} else if (x) {
 			f->text = x->text;
 			f->len = x->len;

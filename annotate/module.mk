@@ -21,3 +21,11 @@ ANN_UNIT = $(patsubst tests/unit/%.c,$(O)/tests/unit/%,\
            $(wildcard tests/unit/test_ann_*.c))
 $(ANN_UNIT): $(ANN_OBJ) $(COVERAGE_OBJ)
 $(ANN_UNIT): UNIT_LIBS = $(COVERAGE_LIBS)
+
+# the synthetic coverage.db of the round trips (tests/annotate/run-check)
+$(O)/tests/annotate/synth.o: $(O)/parser/grammar.h
+$(O)/tests/annotate/synth: $(O)/tests/annotate/synth.o $(COVERAGE_OBJ) \
+                           $(O)/libsbpl.a
+	$(Q)$(CC) $(LDALL) -o $@ $(filter %.o,$^) $(O)/libsbpl.a \
+	    $(COVERAGE_LIBS) $(LIBS_CORE)
+CHECK_EXTRA += $(O)/tests/annotate/synth

@@ -246,6 +246,19 @@ clean(const char *text)
 }
 
 void
+sb_xmlw_doctype(struct sb_xmlw *w, const char *name, const char *pubid,
+    const char *sysid)
+{
+	/* indenting, libxml2 would break the line before SYSTEM, and not
+	** end the line after the declaration */
+	xmlTextWriterSetIndent(w->w, 0);
+	xmlTextWriterWriteDTD(w->w, BAD_CAST name, BAD_CAST pubid,
+	    BAD_CAST sysid, NULL);
+	xmlTextWriterWriteRaw(w->w, BAD_CAST "\n");
+	xmlTextWriterSetIndent(w->w, 1);
+}
+
+void
 sb_xmlw_start(struct sb_xmlw *w, const char *name)
 {
 	xmlTextWriterStartElement(w->w, BAD_CAST name);

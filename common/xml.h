@@ -1,7 +1,7 @@
 /*
 ** The libxml2 adapter (DESIGN.md §3): XML property lists read into a
 ** small tree (entitlements, Container.plist). Nothing else includes a
-** libxml2 header. Also a streaming writer for JUnit (and Cobertura).
+** libxml2 header. Also a streaming writer for JUnit and Cobertura.
 */
 #ifndef SB_COMMON_XML_H
 #define SB_COMMON_XML_H
@@ -44,7 +44,7 @@ const struct sb_plist *sb_plist_get(const struct sb_plist *dict,
     const char *key);
 
 /*
-** A streaming XML writer (JUnit reports), through libxml2's text writer:
+** A streaming XML writer (JUnit, Cobertura), through libxml2's text writer:
 ** UTF-8, two-space indentation, attributes in the order written. Invalid
 ** UTF-8 and control characters in text are replaced so the document
 ** stays well formed. Make one with sb_xmlw_new(), finish it with
@@ -54,6 +54,12 @@ const struct sb_plist *sb_plist_get(const struct sb_plist *dict,
 struct sb_xmlw;
 
 struct sb_xmlw *sb_xmlw_new(void);
+/*
+** <!DOCTYPE NAME SYSTEM "SYSID">, or PUBLIC "PUBID" "SYSID" when PUBID is
+** not NULL. Call it once, before the first sb_xmlw_start().
+*/
+void sb_xmlw_doctype(struct sb_xmlw *w, const char *name, const char *pubid,
+    const char *sysid);
 void sb_xmlw_start(struct sb_xmlw *w, const char *name);
 void sb_xmlw_attr(struct sb_xmlw *w, const char *name, const char *value);
 void sb_xmlw_text(struct sb_xmlw *w, const char *text);
