@@ -29,3 +29,9 @@ $(O)/tests/annotate/synth: $(O)/tests/annotate/synth.o $(COVERAGE_OBJ) \
 	$(Q)$(CC) $(LDALL) -o $@ $(filter %.o,$^) $(O)/libsbpl.a \
 	    $(COVERAGE_LIBS) $(LIBS_CORE)
 CHECK_EXTRA += $(O)/tests/annotate/synth
+
+# the benchmark writes coverage.db and times the command
+$(O)/tests/bench/bench_annotate: $(O)/tests/bench/bench_annotate.o \
+    $(COVERAGE_OBJ) $(O)/libsbpl.a
+	$(Q)$(CC) $(LDALL) -o $@ $(filter %.o,$^) $(O)/libsbpl.a \
+	    $(COVERAGE_LIBS) $(LIBS_CORE)

@@ -2155,19 +2155,32 @@ sb_covdb_samples_read(struct sb_covdb *db, int64_t profile_id,
 	if (!(set = runset(db, profile_id, sel, &runs, &nruns)))
 		return -1;
 	sb_covdb_runs_free(runs, nruns);
+	/*
+	** Straight from the events_by_rule index, stopping at MAX distinct
+	** arguments: a run that kept every event (--events=all) can hold
+	** millions for one rule, and a GROUP BY over them all is what made
+	** this slow. Order: by operation, oldest first within each.
+	*/
 	if (!(s = prep(db, "SELECT argument FROM events WHERE run_id IN "
 	    "(SELECT value FROM json_each(?1)) AND rule_id = ?2 AND argument "
-	    "IS NOT NULL AND match_status <> 'unmatched' GROUP BY argument "
-	    "ORDER BY min(event_id) LIMIT ?3"))) {
+	    "IS NOT NULL AND match_status <> 'unmatched'"))) {
 		free(set);
 		return -1;
 	}
 	sqlite3_bind_text(s, 1, set, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, rule);
-	sqlite3_bind_int64(s, 3, max);
 	*out = xcalloc(max + 1, sizeof **out);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
-		(*out)[(*n)++] = coltext(s, 0);
+	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(s, 0);
+		uint32_t k;
+		for (k = 0; a && k < *n; k++)
+			if (strcmp((*out)[k], a) == 0)
+				break;
+		if (a && k == *n)
+			(*out)[(*n)++] = coltext(s, 0);
+	}
+	if (*n == max)
+		rc = SQLITE_DONE;
 	sqlite3_finalize(s);
 	free(set);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {

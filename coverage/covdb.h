@@ -445,7 +445,8 @@ int sb_covdb_arms_read(struct sb_covdb *db, int64_t profile_id,
 
 /*
 ** Up to MAX distinct sample arguments of RULE from the events of the
-** selected runs, oldest first; free with sb_covdb_strings_free().
+** selected runs, by operation and oldest first within each; free with
+** sb_covdb_strings_free().
 */
 int sb_covdb_samples_read(struct sb_covdb *db, int64_t profile_id,
     const struct sb_covsel *sel, uint32_t rule, uint32_t max,
