@@ -607,6 +607,15 @@ sb_decompile(const struct sb_graph *g, FILE *f, struct sb_diag *d)
 	x.t = g->target;
 	x.f = f;
 	x.d = d;
+	/* a decode-only target (Darwin 24/25) has no operation names */
+	if (!x.t->ops || x.t->op_name_count < x.t->op_count)
+		return fail(&x, "cannot decompile: the operation names of this "
+		    "format are not known (only Darwin 23 profiles, macOS 14 "
+		    "and iOS 17, decompile); --dump=graph shows its graph");
+	if (g->nprofiles)
+		return fail(&x, "cannot decompile a profile collection (each "
+		    "profile has its own operation table); --dump=graph lists "
+		    "its profiles and nodes");
 	x.text = xcalloc((size_t)g->nnodes + 1, sizeof *x.text);
 	fprintf(f, ";; decompiled by sbplc --decompile (%s)\n(version 1)\n",
 	    x.t->name);
