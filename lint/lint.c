@@ -95,6 +95,7 @@ sb_lint_opts_init(struct sb_lint_opts *o)
 	o->fail_level = SB_LV_WARNING;
 	o->max_witnesses = 3;
 	o->min_runs = 1;
+	o->remap = 1;           /* COVERAGE.md §2.3: --no-remap turns it off */
 	o->require_reason = 1;
 }
 

@@ -140,14 +140,14 @@ struct sb_lint_opts {
 	int strict_assertions;
 	const char *no_new_access;      /* OLD.sb */
 	const char *unused;             /* coverage.db */
-	int remap;
+	int remap;                      /* 1 unless --no-remap (COVERAGE.md §2.3) */
 	uint32_t min_runs;
 	int require_reason;             /* default yes */
 	struct sb_ignore *ignores;
 	uint32_t nignores;
 	struct sb_sens_add *sens;
 	uint32_t nsens;
-	const char **also_targets;
+	const char **also_targets;      /* --also-target names (T6), known ones */
 	uint32_t nalso_targets;
 	const struct sb_cov_source *cov;        /* NULL: the database binding */
 	const char *origin[SB_NCHECKS]; /* where each level came from */
@@ -329,6 +329,30 @@ int sb_lint_check_coverage(struct sb_lint *L);          /* C1, C2 */
 void sb_lint_check_style(struct sb_lint *L);            /* T1-T6 */
 void sb_lint_directives_read(struct sb_lint *L);        /* D1 */
 void sb_lint_directives_apply(struct sb_lint *L);       /* suppress, D2 */
+
+/* --- other targets' vocabularies (targets.c), for T6 ------------------ */
+
+/* ORDER: targets.c's per-kind arrays. */
+enum sb_name_kind { SB_NAME_OP, SB_NAME_FILTER, SB_NAME_MODIFIER,
+	SB_NAME_NKINDS };
+
+/* A target --also-target may name: a compilable one, or names only. */
+struct sb_lint_names;
+
+/* The target NAME ("macos13"), or NULL. */
+const struct sb_lint_names *sb_lint_names_find(const char *name);
+/* Every name sb_lint_names_find() knows, sorted: "ios13, macos12, …". */
+const char *sb_lint_names_known(void);
+const char *sb_lint_names_name(const struct sb_lint_names *t);
+/* The compilable target it is, or NULL for a names-only one. */
+const struct sb_target *sb_lint_names_target(const struct sb_lint_names *t);
+/*
+** Whether T knows NAME as a KIND: 1 yes, 0 no, -1 when T's tables do not
+** describe that kind (ios13 has operation names only). Filters by base
+** name as the tables spell it ("path", not "subpath").
+*/
+int sb_lint_names_has(const struct sb_lint_names *t, enum sb_name_kind kind,
+    const char *name);
 
 /* --- configuration (config.c) ------------------------------------------ */
 

@@ -53,7 +53,8 @@ usage(void)
 	    "  --strict-assertions    an undecidable assertion is an error\n"
 	    "  --no-new-access=OLD.sb report access OLD.sb did not allow (A2)\n"
 	    "  --unused=coverage.db   rules unused in recorded runs (C1, C2)\n"
-	    "  --remap, --min-runs=N  coverage options\n"
+	    "  --remap, --min-runs=N  coverage options (--remap is the default)\n"
+	    "  --no-remap             do not carry coverage over by fingerprint\n"
 	    "  --explain              witnesses, covers and exceptions\n"
 	    "  --max-witnesses=N      witnesses printed with --explain (3)\n"
 	    "  --assume=FACT=VALUE    fix an opaque fact (entitlement:KEY=true)\n"
@@ -62,8 +63,10 @@ usage(void)
 	    "  --prelude=FILE         context evaluated before each input\n"
 	    "  --fragment             inputs are fragments (no version, no default)\n"
 	    "  --lint-imports         locate findings inside imported files\n"
-	    "  -D NAME=VALUE, -I DIR, --target=T, --also-target=T,\n"
+	    "  -D NAME=VALUE, -I DIR, --target=T,\n"
 	    "  --entitlements=FILE, --cpp    as sbplc\n"
+	    "  --also-target=T        T6: report names unknown on target T\n"
+	    "                         (repeatable): %s\n"
 	    "  --stdin-filename=NAME  name used for '-'\n"
 	    "  --show-suppressed      print suppressed findings too\n"
 	    "  --sarif-category=NAME, --sarif-root=DIR, --sarif-suppressions\n"
@@ -75,7 +78,7 @@ usage(void)
 	    "\n"
 	    "Exit status: 0 no finding at or above --fail-level, 1 such findings,\n"
 	    "2 usage, configuration, input or internal errors.\n",
-	    sb_progname());
+	    sb_progname(), sb_lint_names_known());
 	exit(SB_EXIT_OK);
 }
 
@@ -125,7 +128,7 @@ parseopts(struct cmd *c, int argc, char **argv)
 {
 	enum { O_FORMAT = 256, O_FAIL, O_ENABLE, O_DISABLE, O_LEVEL, O_NOCONF,
 		O_PRINTCONF, O_BASE, O_WBASE, O_ASSERT, O_STRICT, O_NNA,
-		O_UNUSED, O_REMAP, O_MINRUNS, O_EXPLAIN, O_MAXW, O_ASSUME,
+		O_UNUSED, O_REMAP, O_NOREMAP, O_MINRUNS, O_EXPLAIN, O_MAXW, O_ASSUME,
 		O_SYMB, O_HOME, O_PRELUDE, O_FRAG, O_LIMP, O_TARGET, O_ALSO,
 		O_ENT, O_CPP, O_STDIN, O_SHOWSUP, O_SCAT, O_SROOT, O_SSUP,
 		O_LIST, O_DESCRIBE, O_COLOR, O_VERSION };
@@ -144,6 +147,7 @@ parseopts(struct cmd *c, int argc, char **argv)
 		{ "no-new-access", required_argument, NULL, O_NNA },
 		{ "unused", required_argument, NULL, O_UNUSED },
 		{ "remap", no_argument, NULL, O_REMAP },
+		{ "no-remap", no_argument, NULL, O_NOREMAP },
 		{ "min-runs", required_argument, NULL, O_MINRUNS },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "max-witnesses", required_argument, NULL, O_MAXW },
@@ -236,8 +240,11 @@ parseopts(struct cmd *c, int argc, char **argv)
 		case O_UNUSED:
 			c->o.unused = optarg;
 			break;
-		case O_REMAP:
+		case O_REMAP:           /* the default; kept for old scripts */
 			c->o.remap = 1;
+			break;
+		case O_NOREMAP:
+			c->o.remap = 0;
 			break;
 		case O_MINRUNS:
 			c->o.min_runs = (uint32_t)number("--min-runs", optarg);
@@ -282,9 +289,10 @@ parseopts(struct cmd *c, int argc, char **argv)
 				    "(macos14)", optarg);
 			break;
 		case O_ALSO:
-			if (!sb_target_find(optarg, strlen(optarg)))
+			if (!sb_lint_names_find(optarg))
 				sb_cli_usage_error("unknown target '%s' for "
-				    "--also-target (macos14)", optarg);
+				    "--also-target (%s)", optarg,
+				    sb_lint_names_known());
 			push(c, &c->o.also_targets, &c->o.nalso_targets, optarg);
 			break;
 		case O_ENT:

@@ -1,6 +1,7 @@
 # kext/targets/defs.mk: regenerate (make defs) or verify (make check-defs)
 # the per-target tables kext/targets/<t>/{operations,filters,modifiers}.def
-# (DESIGN.md §11). Included by the root GNUmakefile, which provides O, CC,
+# and the names-only tables kext/targets/<t>/names.def that sbpl-lint's
+# --also-target reads (DESIGN.md §11, LINT.md §3.8 T6). Included by the root GNUmakefile, which provides O, CC,
 # CPPALL, CALL, Q, PKG_CONFIG and SHARED; LDFLAGS is used when set.
 #
 # mkdefs is a build tool, not part of any program: it is built here and
@@ -9,6 +10,8 @@
 
 DEFS_TARGETS := macos14
 DEFS_FILES   := operations.def filters.def modifiers.def
+NAMES_TARGETS := ios13 macos12 macos13
+NAMES_FILES  := names.def
 DEFS_TABLES   = $(SHARED)/format-fixtures/tables
 MKDEFS        = $(O)/kext/targets/mkdefs
 MKDEFS_SRC   := kext/targets/mkdefs.c common/json.c common/sha256.c common/util.c
@@ -28,7 +31,7 @@ $(MKDEFS): $(MKDEFS_SRC) $(MKDEFS_HDR)
 defs: $(MKDEFS)
 	$(Q)test -d $(DEFS_TABLES) || \
 		{ echo "defs: $(DEFS_TABLES) not found (set SHARED=)" >&2; exit 1; }
-	$(Q)for t in $(DEFS_TARGETS); do \
+	$(Q)for t in $(DEFS_TARGETS) $(NAMES_TARGETS); do \
 		$(MKDEFS) -s $(SHARED) -o kext/targets/$$t \
 			kext/targets/$$t/overrides.txt || exit 1; \
 	done
@@ -38,14 +41,18 @@ check-defs: $(MKDEFS)
 	$(Q)if ! test -d $(DEFS_TABLES); then \
 		echo "SKIP: check-defs: $(DEFS_TABLES) not found"; \
 	else \
-		for t in $(DEFS_TARGETS); do \
+		for t in $(DEFS_TARGETS) $(NAMES_TARGETS); do \
+			case " $(NAMES_TARGETS) " in \
+			*" $$t "*) files="$(NAMES_FILES)" ;; \
+			*) files="$(DEFS_FILES)" ;; \
+			esac; \
 			mkdir -p $(O)/defs-check/$$t && \
 			$(MKDEFS) -s $(SHARED) -o $(O)/defs-check/$$t \
 				kext/targets/$$t/overrides.txt || exit 1; \
-			for f in $(DEFS_FILES); do \
+			for f in $$files; do \
 				diff -u kext/targets/$$t/$$f $(O)/defs-check/$$t/$$f || \
 				{ echo "check-defs: kext/targets/$$t/$$f is stale: run 'make defs'" >&2; exit 1; }; \
 			done; \
 		done; \
-		echo "check-defs: $(DEFS_TARGETS) up to date"; \
+		echo "check-defs: $(DEFS_TARGETS) $(NAMES_TARGETS) up to date"; \
 	fi
