@@ -97,7 +97,7 @@ sb_lint_check_coverage(struct sb_lint *L)
 		return -1;
 	}
 	if (src->identify(src->ctx, &L->cur->unit, &L->o->co, L->cur->path,
-	    L->o->remap, err, sizeof err) != 0) {
+	    L->o->remap, L->o->remap_from, err, sizeof err) != 0) {
 		/* LINT.md §3.6: the input does not belong to this profile */
 		fprintf(stderr, "%s: %s: %s\n", sb_progname(), L->o->unused,
 		    err);

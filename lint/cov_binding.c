@@ -36,7 +36,8 @@ bopen(void *ctx, const char *path, char *err, size_t errsize)
 
 static int
 bidentify(void *ctx, struct sb_unit *u, const struct sb_options *o,
-    const char *main_file, int remap, char *err, size_t errsize)
+    const char *main_file, int remap, const char *remap_from, char *err,
+    size_t errsize)
 {
 	struct binding *b = ctx;
 	int r;
@@ -47,7 +48,7 @@ bidentify(void *ctx, struct sb_unit *u, const struct sb_options *o,
 	}
 	b->have_p = 1;
 	r = sb_covview_load(&b->v, b->db, &b->p, NULL, remap ? 0 :
-	    SB_COVVIEW_NOREMAP, NULL, err, errsize);
+	    SB_COVVIEW_NOREMAP, remap_from, err, errsize);
 	b->have_v = 1;
 	return r;
 }

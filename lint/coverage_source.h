@@ -36,11 +36,13 @@ struct sb_cov_source {
 	/*
 	** Find the profile of unit U, compiled with options O from MAIN_FILE,
 	** as sbpl-annotate identifies it (with REMAP, every recorded version
-	** of the main file, by rule fingerprints). 0; 1 when the database
-	** holds nothing for it, -1 when it cannot be read: ERR says why.
+	** of the main file, or of REMAP_FROM when not NULL, by rule
+	** fingerprints). 0; 1 when the database holds nothing for it, -1
+	** when it cannot be read: ERR says why.
 	*/
 	int (*identify)(void *ctx, struct sb_unit *u, const struct sb_options *o,
-	    const char *main_file, int remap, char *err, size_t errsize);
+	    const char *main_file, int remap, const char *remap_from,
+	    char *err, size_t errsize);
 	void (*runs)(void *ctx, struct sb_cov_runs *out);
 	/* The counts of rule R; 0, or -1 when the database has no row. */
 	int (*rule)(void *ctx, const struct sb_rule *r, struct sb_cov_rule *out);

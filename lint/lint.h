@@ -141,6 +141,7 @@ struct sb_lint_opts {
 	const char *no_new_access;      /* OLD.sb */
 	const char *unused;             /* coverage.db */
 	int remap;                      /* 1 unless --no-remap (COVERAGE.md §2.3) */
+	const char *remap_from;         /* --remap-from: another main file's versions */
 	uint32_t min_runs;
 	int require_reason;             /* default yes */
 	struct sb_ignore *ignores;

@@ -55,6 +55,8 @@ usage(void)
 	    "  --unused=coverage.db   rules unused in recorded runs (C1, C2)\n"
 	    "  --remap, --min-runs=N  coverage options (--remap is the default)\n"
 	    "  --no-remap             do not carry coverage over by fingerprint\n"
+	    "  --remap-from=NAME      carry coverage from the versions of NAME\n"
+	    "                         (a renamed profile)\n"
 	    "  --explain              witnesses, covers and exceptions\n"
 	    "  --max-witnesses=N      witnesses printed with --explain (3)\n"
 	    "  --assume=FACT=VALUE    fix an opaque fact (entitlement:KEY=true)\n"
@@ -128,7 +130,7 @@ parseopts(struct cmd *c, int argc, char **argv)
 {
 	enum { O_FORMAT = 256, O_FAIL, O_ENABLE, O_DISABLE, O_LEVEL, O_NOCONF,
 		O_PRINTCONF, O_BASE, O_WBASE, O_ASSERT, O_STRICT, O_NNA,
-		O_UNUSED, O_REMAP, O_NOREMAP, O_MINRUNS, O_EXPLAIN, O_MAXW, O_ASSUME,
+		O_UNUSED, O_REMAP, O_NOREMAP, O_REMAPFROM, O_MINRUNS, O_EXPLAIN, O_MAXW, O_ASSUME,
 		O_SYMB, O_HOME, O_PRELUDE, O_FRAG, O_LIMP, O_TARGET, O_ALSO,
 		O_ENT, O_CPP, O_STDIN, O_SHOWSUP, O_SCAT, O_SROOT, O_SSUP,
 		O_LIST, O_DESCRIBE, O_COLOR, O_VERSION };
@@ -148,6 +150,7 @@ parseopts(struct cmd *c, int argc, char **argv)
 		{ "unused", required_argument, NULL, O_UNUSED },
 		{ "remap", no_argument, NULL, O_REMAP },
 		{ "no-remap", no_argument, NULL, O_NOREMAP },
+		{ "remap-from", required_argument, NULL, O_REMAPFROM },
 		{ "min-runs", required_argument, NULL, O_MINRUNS },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "max-witnesses", required_argument, NULL, O_MAXW },
@@ -245,6 +248,9 @@ parseopts(struct cmd *c, int argc, char **argv)
 			break;
 		case O_NOREMAP:
 			c->o.remap = 0;
+			break;
+		case O_REMAPFROM:
+			c->o.remap_from = optarg;
 			break;
 		case O_MINRUNS:
 			c->o.min_runs = (uint32_t)number("--min-runs", optarg);

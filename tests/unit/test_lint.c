@@ -70,12 +70,14 @@ fopen_(void *ctx, const char *path, char *err, size_t n)
 
 static int
 fidentify(void *ctx, struct sb_unit *u, const struct sb_options *o,
-    const char *main_file, int remap, char *err, size_t n)
+    const char *main_file, int remap, const char *remap_from, char *err,
+    size_t n)
 {
 	(void)u;
 	(void)o;
 	(void)main_file;
 	(void)remap;
+	(void)remap_from;
 	snprintf(err, n, "coverage.db has no runs for this profile");
 	return ((struct fake *)ctx)->found ? 0 : 1;
 }
