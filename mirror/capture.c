@@ -174,13 +174,50 @@ lookin(struct sb_sysrec *rec, struct sb_sysrec_path *p, int dir,
 	}
 }
 
+/*
+** The target's own view of P: /proc/self, /proc/thread-self and /dev/fd
+** name the process that asks, so looking them up here would see the
+** supervisor's (tar's chmod("/proc/self/fd/3") would read our coverage.db).
+** Written into BUF as /proc/<pid>/…; P itself when it is none of them.
+*/
+static const char *
+selfpath(const struct sb_sysrec *rec, const char *p, char *buf, size_t n)
+{
+	static const char *const std[] = { "stdin", "stdout", "stderr" };
+	int k;
+
+	if (strncmp(p, "/proc/self", 10) == 0 && (!p[10] || p[10] == '/'))
+		snprintf(buf, n, "/proc/%lld%s", (long long)rec->pid, p + 10);
+	else if (strncmp(p, "/proc/thread-self", 17) == 0 &&
+	    (!p[17] || p[17] == '/'))
+		snprintf(buf, n, "/proc/%lld/task/%lld%s", (long long)rec->pid,
+		    (long long)rec->tid, p + 17);
+	else if (strncmp(p, "/dev/fd/", 8) == 0)
+		snprintf(buf, n, "/proc/%lld/fd/%s", (long long)rec->pid, p + 8);
+	else {
+		for (k = 0; k < 3; k++)
+			if (strcmp(p + (strncmp(p, "/dev/", 5) == 0 ? 5 : 0),
+			    std[k]) == 0 && strncmp(p, "/dev/", 5) == 0)
+				break;
+		if (k == 3)
+			return p;
+		snprintf(buf, n, "/proc/%lld/fd/%d", (long long)rec->pid, k);
+	}
+	return buf;
+}
+
 /* Look at what P->abs names in ROOT. */
 static void
 look(struct sb_sysrec *rec, struct sb_sysrec_path *p, const char *root)
 {
-	char buf[PATH_MAX + 64];
-	const char *full = p->abs;
+	char buf[PATH_MAX + 64], self[PATH_MAX + 64];
+	const char *full = selfpath(rec, p->abs, self, sizeof self);
 
+	if (full != p->abs) {
+		/* the link is the target's; its content is what it names */
+		lookin(rec, p, AT_FDCWD, full);
+		return;
+	}
 	if (root[0] != '/' || root[1] != 0) {
 		if (snprintf(buf, sizeof buf, "%s%s", root, p->abs) >=
 		    (int)sizeof buf)

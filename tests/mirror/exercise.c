@@ -95,6 +95,12 @@ files(void)
 	must(chmod(at("d/created"), 0755) == 0, "chmod");
 	must(chmod(at("d/created"), 02755) == 0, "chmod setgid");
 	must(chmod(at("d/created"), 0755) == 0, "chmod back");
+	/* through /proc/self/fd: the access is on the file the fd names (as
+	** tar restores a directory's mode), not on the tracer's own fd */
+	must((fd = open(at("d/created"), O_RDONLY)) >= 0, "open for fd");
+	snprintf(buf, sizeof buf, "/proc/self/fd/%d", fd);
+	must(chmod(buf, 0755) == 0, "chmod via /proc/self/fd");
+	close(fd);
 	must(utimensat(AT_FDCWD, at("d/created"), ts, 0) == 0, "utimensat");
 	must(truncate(at("d/created"), 17) == 0, "truncate");
 	/* may be refused by the filesystem; the access is made anyway */
