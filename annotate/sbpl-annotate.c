@@ -48,8 +48,8 @@ struct opts {
 SB_NORETURN static void
 usage(void)
 {
-	printf("usage: %s [OPTION]... PROFILE.sb coverage.db\n"
-	    "       %s --strip [-o OUT] ANNOTATED\n"
+	printf("Usage: %s [OPTION]... PROFILE.sb coverage.db\n"
+	    "  or:  %s --strip [-o OUT] ANNOTATED\n"
 	    "Show a profile with the hit count of every rule from coverage.db.\n"
 	    "\n"
 	    "  --format=FORMAT        gcov (default), sbpl, lcov, cobertura, json, html\n"
@@ -57,6 +57,8 @@ usage(void)
 	    "  --in-place             sbpl: rewrite the profile itself\n"
 	    "  --strip                give back the original of an annotated file\n"
 	    "  --file=NAME            gcov, sbpl: show this imported file\n"
+	    "  --remap                carry counts of earlier versions by rule\n"
+	    "                         fingerprint (the default)\n"
 	    "  --no-remap             refuse counts of other versions of the profile\n"
 	    "  --remap-from=NAME      carry counts from the versions of NAME\n"
 	    "  --run=all|complete|ID[,ID...]  which runs count (default all)\n"
@@ -208,6 +210,7 @@ parseopts(struct opts *o, int argc, char **argv)
 	uint32_t i;
 	int c, v;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:D:I:", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_FORMAT:
@@ -332,7 +335,7 @@ parseopts(struct opts *o, int argc, char **argv)
 		case O_VERSION:
 			sb_cli_version();
 		default:
-			sb_cli_usage_error("invalid option");
+			sb_cli_usage_error("%s", sb_cli_bad_option(argv, "ho:D:I:"));
 		}
 	}
 	if (o->strip) {

@@ -17,6 +17,14 @@ enum {
 
 /* Print "PROG (sbpl-tools) VERSION" and exit 0. */
 SB_NORETURN void sb_cli_version(void);
+/*
+** What was wrong with the option getopt_long() just refused with short
+** options OPTSTRING (call it for the '?' case, with opterr set to 0 so
+** getopt prints nothing itself):
+** "unrecognized option '--bogus'", "option '-o' needs an argument", ...
+** The text lives in a static buffer until the next call.
+*/
+const char *sb_cli_bad_option(char *const *argv, const char *optstring);
 /* Print "PROG: MSG" and "Try 'PROG --help'." to stderr; exit 2. */
 SB_NORETURN void sb_cli_usage_error(const char *fmt, ...) SB_PRINTF(1, 2);
 

@@ -92,6 +92,7 @@ parseopts(struct opts *o, int argc, char **argv)
 	char *eq;
 	int c, v;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hD:I:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ENT:
@@ -144,7 +145,7 @@ parseopts(struct opts *o, int argc, char **argv)
 		case OPT_VERSION:
 			sb_cli_version();
 		default:
-			sb_cli_usage_error("invalid option");
+			sb_cli_usage_error("%s", sb_cli_bad_option(argv, "hD:I:"));
 		}
 	}
 	if (argc - optind < 2)

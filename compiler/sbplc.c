@@ -48,7 +48,7 @@ usage(void)
 	    "  -I DIR                 search DIR for imported files\n"
 	    "  --entitlements=FILE    entitlements plist (or an app's Container.plist)\n"
 	    "  --target=T             vocabulary and format: macos14 (default)\n"
-	    "  -o FILE                write the compiled profile to FILE\n"
+	    "  -o, --output=FILE      write the compiled profile to FILE\n"
 	    "  --rule-map=FILE        write the JSON map of terminals to rules\n"
 	    "  --decompile            print a compiled FILE.bin as SBPL\n"
 	    "  --report-all           add the report modifier to every allow\n"
@@ -126,6 +126,7 @@ parseopts(struct opts *o, int argc, char **argv)
 	};
 	int c, v;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hD:I:o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -200,7 +201,7 @@ parseopts(struct opts *o, int argc, char **argv)
 		case OPT_VERSION:
 			sb_cli_version();
 		default:
-			sb_cli_usage_error("invalid option");
+			sb_cli_usage_error("%s", sb_cli_bad_option(argv, "hD:I:o:"));
 		}
 	}
 	if (optind == argc)

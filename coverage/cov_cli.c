@@ -97,7 +97,7 @@ sb_cov_cli_help(void)
 {
 	printf("Usage: %s import --from=FMT -p PROFILE.sb -o coverage.db "
 	    "[OPTION]... LOG...\n"
-	    "       %s merge -o OUT.db [--events] DB...\n"
+	    "       %s merge -o OUT.db [--events] [--force-profile] DB...\n"
 	    "       %s info [--json] [--check|--check-events] coverage.db\n"
 	    "Record which rule of a sandbox profile decided each access.\n"
 	    "\n"
@@ -304,6 +304,7 @@ importopts(struct importopts *o, int argc, char **argv)
 
 	o->format = -1;
 	optind = 0;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hp:o:D:I:", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
@@ -410,7 +411,7 @@ importopts(struct importopts *o, int argc, char **argv)
 		case O_VERSION:
 			sb_cli_version();
 		default:
-			sb_cli_usage_error("import: invalid option");
+			sb_cli_usage_error("import: %s", sb_cli_bad_option(argv, "hp:o:D:I:"));
 		}
 	}
 	if (o->format == -1)
@@ -832,6 +833,7 @@ cmd_merge(int argc, char **argv)
 	char err[1024];
 
 	optind = 0;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -849,7 +851,7 @@ cmd_merge(int argc, char **argv)
 		case O_VERSION:
 			sb_cli_version();
 		default:
-			sb_cli_usage_error("merge: invalid option");
+			sb_cli_usage_error("merge: %s", sb_cli_bad_option(argv, "ho:"));
 		}
 	}
 	if (!out)
@@ -952,6 +954,7 @@ cmd_info(int argc, char **argv)
 	char err[1024], key[65];
 
 	optind = 0;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_JSON:
@@ -969,7 +972,7 @@ cmd_info(int argc, char **argv)
 		case O_VERSION:
 			sb_cli_version();
 		default:
-			sb_cli_usage_error("info: invalid option");
+			sb_cli_usage_error("info: %s", sb_cli_bad_option(argv, "h"));
 		}
 	}
 	if (argc - optind != 1)

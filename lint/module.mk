@@ -32,3 +32,6 @@ $(O)/tests/lint/oracle: $(O)/tests/lint/oracle.o $(LINT_OBJ) $(O)/libsbpl.a
 $(O)/tests/bench/bench_lint: $(O)/tests/bench/bench_lint.o $(LINT_OBJ) \
     $(O)/libsbpl.a
 	$(Q)$(CC) $(LDALL) -o $@ $^ $(LIBS_CORE)
+
+# the system configuration file: $(sysconfdir)/sbpl-lint.conf (LINT.md §7.3)
+$(O)/lint/config.o: CPPALL += -DSB_SYSCONFDIR='"$(sysconfdir)"'

@@ -184,6 +184,7 @@ parseopts(struct cmd *c, int argc, char **argv)
 	char *eq;
 	int opt, v;
 
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "hD:I:o:c:", lo, NULL)) != -1) {
 		switch (opt) {
 		case O_FORMAT:
@@ -354,7 +355,7 @@ parseopts(struct cmd *c, int argc, char **argv)
 		case O_VERSION:
 			sb_cli_version();
 		default:
-			sb_cli_usage_error("invalid option");
+			sb_cli_usage_error("%s", sb_cli_bad_option(argv, "hD:I:o:c:"));
 		}
 	}
 	for (; optind < argc; optind++)

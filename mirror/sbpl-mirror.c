@@ -179,6 +179,7 @@ parserun(struct runopts *r, int argc, char **argv)
 
 	r->ro.summary_limit = 50;
 	/* '+': the first operand is the command; its options are its own */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hqp:o:D:I:", longopts,
 	    &idx)) != -1) {
 		switch (c) {
@@ -300,7 +301,7 @@ parserun(struct runopts *r, int argc, char **argv)
 		case OPT_VERSION:
 			sb_cli_version();
 		default:
-			runerror("invalid option");
+			runerror("%s", sb_cli_bad_option(argv, "+hqp:o:D:I:"));
 		}
 	}
 	if (!r->profile)
