@@ -35,3 +35,8 @@ $(O)/tests/bench/bench_annotate: $(O)/tests/bench/bench_annotate.o \
     $(COVERAGE_OBJ) $(O)/libsbpl.a
 	$(Q)$(CC) $(LDALL) -o $@ $(filter %.o,$^) $(O)/libsbpl.a \
 	    $(COVERAGE_LIBS) $(LIBS_CORE)
+
+# the fuzz target of the annotated-file reader (tests/fuzz/fuzz_strip.c)
+$(O)/fuzz/fuzz_strip: $(O)/fuzz/obj/annotate/strip.o
+$(O)/tests/replay_strip: $(O)/annotate/strip.o
+$(O)/tests/replay_strip: LIBS_CORE := $(O)/libsbpl.a $(LIBS_CORE)

@@ -98,7 +98,7 @@ stripsbpl(const char *text, size_t len, struct sb_buf *out)
 	const char *eol = NULL;
 
 	/* the trailer's eol=0 says the original had no final newline */
-	for (i = l; i + 5 <= len; i++)
+	for (i = l; i + 5 < len; i++)
 		if (memcmp(text + i, " eol=", 5) == 0)
 			eol = text + i + 5;
 	while (p < end) {

@@ -35,3 +35,9 @@ $(O)/tests/bench/bench_lint: $(O)/tests/bench/bench_lint.o $(LINT_OBJ) \
 
 # the system configuration file: $(sysconfdir)/sbpl-lint.conf (LINT.md §7.3)
 $(O)/lint/config.o: CPPALL += -DSB_SYSCONFDIR='"$(sysconfdir)"'
+
+# the fuzz target of the linter (tests/fuzz/fuzz_lint.c): the libFuzzer
+# build links lint's objects; the replay build links libsbpl.a after them
+$(O)/fuzz/fuzz_lint: $(LINT_SRC:%.c=$(O)/fuzz/obj/%.o)
+$(O)/tests/replay_lint: $(LINT_OBJ)
+$(O)/tests/replay_lint: LIBS_CORE := $(O)/libsbpl.a $(LIBS_CORE)
