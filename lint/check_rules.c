@@ -329,6 +329,8 @@ level(const struct sb_target *t, const struct sb_rule *r, uint32_t slot)
 /* What a rule (or alternative) claim found. */
 struct claim {
 	int r6, r2, r3, r8;
+	uint32_t bwho;                  /* R8: an earlier rule that decides
+	                                   otherwise if it is not overridden */
 	uint32_t group;                 /* where R3's contradiction shows */
 	uint32_t pos;
 	int needtraps;
@@ -343,25 +345,62 @@ isempty(struct rctx *x, uint32_t set, int path)
 }
 
 /*
-** Later rules of group G after POS on a strict ancestor of the rule's
-** operation with another decision (LINT.md §2.7): their union in *TRAPS,
-** the union of the other later rules in *SAFE.
+** The other reading of LINT.md §2.7: a rule is not overridden by a later
+** rule on a wider operation, so for a request the rules that name its
+** operation most specifically decide, the last of them winning. Of M,
+** the requests ID would decide that way in group G (nothing names the
+** operation more specifically, nor as specifically after it), in *WIN;
+** returns whether those are decided the same way without ID, and if not,
+** in *WHO the position of a rule that decides one of them otherwise (or
+** UINT32_MAX for the implicit decision).
 */
-static void
-traps(struct rctx *x, struct group *g, uint32_t pos, uint32_t *traps_,
-    uint32_t *safe)
+static int
+sameunderb(struct rctx *x, struct group *g, uint32_t pos, uint32_t m,
+    uint32_t *win, uint32_t *who)
 {
-	const struct sb_rule *r = x->p->rules[g->list->rules[pos] - 1];
-	uint32_t lv = level(x->t, r, g->slot), j;
+	const struct sb_oplist *l = g->list;
+	const struct sb_rule *r = x->p->rules[l->rules[pos] - 1];
+	uint32_t lr = level(x->t, r, g->slot), lmax = 0, lv, j, rem, h;
+	uint32_t *lev = xmalloc((l->n + 1) * sizeof *lev);
+	int same = 1;
 
-	*traps_ = *safe = SB_SETS_FALSE;
-	for (j = pos + 1; j < g->list->n; j++) {
-		const struct sb_rule *s = x->p->rules[g->list->rules[j] - 1];
-		if (g->dec[j] != g->dec[pos] && level(x->t, s, g->slot) < lv)
-			*traps_ = sb_sets_or(x->S, *traps_, M(x, s->id));
-		else
-			*safe = sb_sets_or(x->S, *safe, M(x, s->id));
+	h = SB_SETS_FALSE;
+	for (j = 0; j < l->n; j++) {
+		lev[j] = level(x->t, x->p->rules[l->rules[j] - 1], g->slot);
+		if (lev[j] > lmax)
+			lmax = lev[j];
+		if (j != pos && (lev[j] > lr || (j > pos && lev[j] == lr)))
+			h = sb_sets_or(x->S, h, M(x, l->rules[j]));
 	}
+	*win = rem = sb_sets_diff(x->S, m, h);
+	*who = UINT32_MAX;
+	/* without the rule: level by level, most specific first */
+	for (lv = lmax + 1; lv-- > 0 && same && !isempty(x, rem, g->path);) {
+		uint32_t cur = rem;
+		for (j = l->n; j-- > 0 && same;) {
+			uint32_t hit;
+			if (j == pos || lev[j] != lv)
+				continue;
+			hit = sb_sets_and(x->S, cur, M(x, l->rules[j]));
+			if (hit == SB_SETS_FALSE)
+				continue;
+			if (g->dec[j] != g->dec[pos] &&
+			    !isempty(x, hit, g->path)) {
+				same = 0;
+				*who = j;
+			}
+			cur = sb_sets_diff(x->S, cur, hit);
+			rem = sb_sets_diff(x->S, rem, hit);
+		}
+	}
+	/* what no rule matches: the implicit decision, never a rule's */
+	if (same && !isempty(x, rem, g->path)) {
+		buildgroup(x, g);
+		same = isempty(x, sb_sets_diff(x->S, rem, g->B[g->dec[pos]]),
+		    g->path);
+	}
+	free(lev);
+	return same;
 }
 
 /*
@@ -404,39 +443,62 @@ claims(struct rctx *x, uint32_t id, uint32_t m, uint32_t rest,
 		    g->path);
 	}
 	if (c->r3) {
+		/*
+		** Decided otherwise: the later rules' decisions other than
+		** the rule's, together (one for some values of an opaque fact,
+		** another for the rest still contradicts the rule). The one to
+		** name: first one of the other action (a deny against an
+		** allow), then one that differs only in its modifiers.
+		*/
 		c->r3 = 0;
 		for (k = 0; k < x->rgn[id] && !c->r3; k++) {
 			struct group *g = &x->g[x->rgroups[x->rgoff[id] + k]];
-			uint32_t pos = x->rpos[x->rgoff[id] + k], d;
-			for (d = 0; d < g->ndec && !c->r3; d++) {
-				uint32_t dd = Dat(x, g, pos, d);
-				if (d == g->dec[pos] || dd == SB_SETS_FALSE)
-					continue;
-				if (sb_sets_exists(x->S, sb_sets_and(x->S, m, dd),
-				    g->path, NULL) != SB_TRI_YES)
-					continue;
-				c->r3 = 1;
-				c->other = d;
-				c->group = x->rgroups[x->rgoff[id] + k];
-				c->pos = pos;
-			}
+			uint32_t pos = x->rpos[x->rgoff[id] + k], d, any;
+			int pass;
+			any = SB_SETS_FALSE;
+			for (d = 0; d < g->ndec; d++)
+				if (d != g->dec[pos])
+					any = sb_sets_or(x->S, any,
+					    Dat(x, g, pos, d));
+			if (any == SB_SETS_FALSE ||
+			    sb_sets_exists(x->S, sb_sets_and(x->S, m, any),
+			    g->path, NULL) != SB_TRI_YES)
+				continue;
+			c->r3 = 1;
+			c->group = x->rgroups[x->rgoff[id] + k];
+			c->pos = pos;
+			c->other = UINT32_MAX;
+			for (pass = 0; pass < 2 && c->other == UINT32_MAX;
+			    pass++)
+				for (d = 0; d < g->ndec && c->other ==
+				    UINT32_MAX; d++) {
+					if (d == g->dec[pos] || (pass == 0 &&
+					    x->deckeys[d][0] ==
+					    x->deckeys[g->dec[pos]][0]))
+						continue;
+					if (!isempty(x, sb_sets_and(x->S, m,
+					    Dat(x, g, pos, d)), g->path))
+						c->other = d;
+				}
+			/* none alone shown to meet M: name any other one */
+			for (d = 0; c->other == UINT32_MAX && d < g->ndec; d++)
+				if (d != g->dec[pos])
+					c->other = d;
 		}
 	}
 	/*
-	** LINT.md §2.7: if a later rule on a wider operation did not
-	** override this one, would it decide some of its requests? Then
-	** the proof depends on the unsettled reading: R8.
+	** LINT.md §2.7: the claim must also hold if a later rule on a wider
+	** operation does not override an earlier specific one. Otherwise the
+	** proof depends on the unsettled reading: R8. R3 says the rule never
+	** decides, so it must not decide under that reading either.
 	*/
 	for (k = 0; k < x->rgn[id]; k++) {
 		struct group *g = &x->g[x->rgroups[x->rgoff[id] + k]];
-		uint32_t pos = x->rpos[x->rgoff[id] + k], tr, safe;
-		traps(x, g, pos, &tr, &safe);
-		if (tr == SB_SETS_FALSE)
-			continue;
-		e = sb_sets_and(x->S, sb_sets_diff(x->S, m, rest), tr);
-		e = sb_sets_diff(x->S, e, safe);
-		if (!isempty(x, e, g->path)) {
+		uint32_t pos = x->rpos[x->rgoff[id] + k], win, who;
+		if (!sameunderb(x, g, pos, sb_sets_diff(x->S, m, rest), &win,
+		    &who) || (c->r3 && !isempty(x, win, g->path))) {
 			c->r8 = 1;
+			c->bwho = who < pos ? g->list->rules[who] : 0;
 			return;
 		}
 	}
@@ -483,64 +545,337 @@ cover(struct rctx *x, struct group *g, uint32_t need, const uint32_t *cand,
 	return n;
 }
 
+/*
+** The covers of every group the rule applies to, merged: a rule that
+** decides the claim on one operation may not be the one on another
+** (a rule on file-read* and file-write*). Collected as rule ids.
+*/
+struct covers {
+	uint32_t *id;
+	uint32_t n;
+};
+
 static void
-notecover(struct rctx *x, struct sb_finding *f, struct group *g,
-    const uint32_t *pos, uint32_t n, const char *msg)
+addcover(struct covers *cv, uint32_t id)
 {
 	uint32_t i;
 
-	for (i = 0; i < n && i < MAXCOVER; i++)
-		sb_lint_note(x->L, f, x->p->rules[g->list->rules[pos[i]] -
-		    1]->site, "%s", msg);
-	if (n > MAXCOVER)
+	for (i = 0; i < cv->n; i++)
+		if (cv->id[i] == id)
+			return;
+	cv->id[cv->n++] = id;
+}
+
+static int
+bylater(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return (a < b) - (a > b);
+}
+
+static uint32_t spanuses(const struct sb_filter *f, struct sb_span s,
+    const struct sb_filter *skip);
+
+static int
+samesite(const struct sb_rule *a, const struct sb_rule *b)
+{
+	return a->site.src == b->site.src && a->site.off == b->site.off;
+}
+
+/*
+** Where to name rule R. Its site is the innermost (allow …) in user
+** source; when a helper emits several rules from that one form, the site
+** does not say which. Then the text its filter was made from, when that
+** is where an argument of this rule alone was written (a domain string
+** passed to a helper); otherwise the site.
+*/
+static struct sb_span
+rulesite(struct rctx *x, const struct sb_rule *r)
+{
+	const struct sb_filter *fl = r->filter;
+	uint32_t i, n = 0;
+
+	for (i = 0; i < x->p->nrules && !n; i++)
+		n = x->p->rules[i] != r && samesite(x->p->rules[i], r);
+	if (!n || !fl || fl->span.src != r->site.src ||
+	    sb_lint_attribute(x->L, fl->span).src == SB_NOSRC)
+		return r->site;
+	n = 0;
+	for (i = 0; i < x->p->nrules && n == 0; i++)
+		n += spanuses(x->p->rules[i]->filter, fl->span,
+		    x->p->rules[i] == r ? fl : NULL);
+	return n ? r->site : fl->span;
+}
+
+/*
+** Notes at the rules of CV, latest first, at most MAXCOVER: MSG, or
+** OTHER (when not null) at a rule that decides otherwise than rule ID.
+*/
+static void
+notecover(struct rctx *x, struct sb_finding *f, struct covers *cv,
+    uint32_t shown, const char *msg, uint32_t id, const char *other)
+{
+	uint32_t i;
+
+	qsort(cv->id, cv->n, sizeof *cv->id, bylater);
+	for (i = 0; i < cv->n && shown + i < MAXCOVER; i++)
+		sb_lint_note(x->L, f, rulesite(x, x->p->rules[cv->id[i] - 1]),
+		    "%s", other && x->decid[cv->id[i]] != x->decid[id] ?
+		    other : msg);
+	if (shown + cv->n > MAXCOVER)
 		sb_lint_note(x->L, f, (struct sb_span){ SB_NOSRC, 0, 0 },
-		    "and %u more", n - MAXCOVER);
+		    "and %u more", shown + cv->n - MAXCOVER);
 }
 
-/* Name the later rules that decide everything in M. */
-static void
+/*
+** Whether every rule of CV is another evaluation of rule ID's own form (a
+** helper called twice): what that says of the form is not a finding.
+*/
+static int
+selfcover(struct rctx *x, uint32_t id, const struct covers *cv)
+{
+	uint32_t i;
+
+	for (i = 0; i < cv->n; i++)
+		if (!samesite(x->p->rules[cv->id[i] - 1], x->p->rules[id - 1]))
+			return 0;
+	return cv->n > 0;
+}
+
+/*
+** Name the later rules that decide everything in M, on every group; and
+** MUST (a rule id, or 0), R3's contradicting rule, when no rule named has
+** its decision (the cover may all decide as the rule does). OTHER, when
+** not null, is the note at a rule that decides otherwise. With F null,
+** only say whether the cover is the rule's own form (selfcover).
+*/
+static int
 deadcover(struct rctx *x, struct sb_finding *f, uint32_t id, uint32_t m,
-    const char *msg)
+    const char *msg, const char *other, uint32_t must)
 {
-	struct group *g = &x->g[x->rgroups[x->rgoff[id]]];
-	uint32_t pos = x->rpos[x->rgoff[id]], *cand, *out, nc = 0, n, j;
+	struct covers cv;
+	uint32_t k, *cand, *out, nc, n, j, nmax = 1;
+	int self;
 
-	cand = xmalloc((g->list->n + 1) * sizeof *cand);
-	out = xmalloc((g->list->n + 1) * sizeof *out);
-	for (j = g->list->n; j-- > pos + 1;)
-		cand[nc++] = j;
-	n = cover(x, g, m, cand, nc, out);
-	notecover(x, f, g, out, n, msg);
-	free(cand);
-	free(out);
+	for (k = 0; k < x->rgn[id]; k++)
+		nmax += x->g[x->rgroups[x->rgoff[id] + k]].list->n;
+	cv.id = xmalloc((nmax + 1) * sizeof *cv.id);
+	cv.n = 0;
+	for (k = 0; k < x->rgn[id]; k++) {
+		struct group *g = &x->g[x->rgroups[x->rgoff[id] + k]];
+		uint32_t pos = x->rpos[x->rgoff[id] + k];
+		cand = xmalloc((g->list->n + 1) * sizeof *cand);
+		out = xmalloc((g->list->n + 1) * sizeof *out);
+		nc = 0;
+		for (j = g->list->n; j-- > pos + 1;)
+			cand[nc++] = j;
+		n = cover(x, g, m, cand, nc, out);
+		for (j = 0; j < n; j++)
+			addcover(&cv, g->list->rules[out[j]]);
+		free(cand);
+		free(out);
+	}
+	for (j = 0; must && j < cv.n; j++)
+		if (x->decid[cv.id[j]] == x->decid[must])
+			must = 0;
+	if (must)
+		addcover(&cv, must);
+	self = selfcover(x, id, &cv);
+	if (f)
+		notecover(x, f, &cv, 0, msg, id, other);
+	free(cv.id);
+	return self;
 }
 
-/* Name the earlier rules that already decide what M decides. */
-static void
-beforecover(struct rctx *x, struct sb_finding *f, uint32_t id, uint32_t m)
+/*
+** The alternatives of a rule, for an alternative's claim: the others
+** that are still in place (those before it, and those after it not
+** found removable), whose matches REST unites.
+*/
+struct alts {
+	const struct sb_filter *fl;     /* the rule's top-level require-any */
+	uint32_t self;                  /* the alternative judged */
+	const uint8_t *kept;            /* per alternative: still in place */
+	uint32_t rest;
+};
+
+static struct sb_span altspan(struct rctx *x, const struct sb_rule *r,
+    const struct sb_filter *alt, int *exact);
+static int anypath(struct rctx *x, uint32_t id);
+
+/*
+** Name the earlier rules that already decide what M decides, on every
+** group; for an alternative, also the other alternatives of the rule that
+** match the same requests (the rule decides them without it). Chosen
+** latest first (the rule's own alternatives, then earlier rules), then
+** pruned while every group stays covered.
+*/
+static int
+beforecover(struct rctx *x, struct sb_finding *f, uint32_t id, uint32_t m,
+    const struct alts *a)
 {
-	struct group *g = &x->g[x->rgroups[x->rgoff[id]]];
-	uint32_t pos = x->rpos[x->rgoff[id]], *cand, *out, nc = 0, n, j, live;
+	const struct sb_rule *r = x->p->rules[id - 1];
+	const char *done = r->action == SB_ALLOW ? "allowed" : "denied";
+	uint32_t ng = x->rgn[id], k, j, i, n, nalt = 0, nu = 0;
+	uint32_t *live = xcalloc(ng + 1, sizeof *live);
+	uint32_t *rem = xcalloc(ng + 1, sizeof *rem);
+	uint32_t **ch = xcalloc(ng + 1, sizeof *ch), *nch = xcalloc(ng + 1,
+	    sizeof *nch);
+	uint8_t *ok = xcalloc(ng + 1, 1);
+	uint32_t *alt = NULL, *uid = NULL;
+	uint8_t *altoff = NULL, *uoff = NULL;
+	struct covers cv;
+	int implicit = 0, self;
 	char msg[64];
 
-	buildgroup(x, g);
-	live = sb_sets_diff(x->S, m, Aat(x, g, pos));
-	cand = xmalloc((g->list->n + 1) * sizeof *cand);
-	out = xmalloc((g->list->n + 1) * sizeof *out);
-	for (j = pos; j-- > 0;)
-		if (g->dec[j] == g->dec[pos])
-			cand[nc++] = j;
-	n = cover(x, g, live, cand, nc, out);
-	snprintf(msg, sizeof msg, "already %s by this rule",
-	    x->p->rules[id - 1]->action == SB_ALLOW ? "allowed" : "denied");
-	if (n)
-		notecover(x, f, g, out, n, msg);
-	else if (!isempty(x, live, g->path))
+	for (k = 0; k < ng; k++) {
+		struct group *g = &x->g[x->rgroups[x->rgoff[id] + k]];
+		buildgroup(x, g);
+		live[k] = rem[k] = sb_sets_diff(x->S, m, Aat(x, g,
+		    x->rpos[x->rgoff[id] + k]));
+	}
+	/* the rule's other alternatives in place, latest first */
+	if (a) {
+		alt = xmalloc((a->fl->nkids + 1) * sizeof *alt);
+		altoff = xcalloc(a->fl->nkids + 1, 1);
+		for (j = a->fl->nkids; j-- > 0;) {
+			uint32_t mk;
+			int use = 0;
+			if (j == a->self || !a->kept[j])
+				continue;
+			mk = sb_sets_of(x->S, a->fl->kids[j]);
+			for (k = 0; k < ng && !use; k++)
+				use = !isempty(x, sb_sets_and(x->S, rem[k], mk),
+				    x->g[x->rgroups[x->rgoff[id] + k]].path);
+			if (!use)
+				continue;
+			alt[nalt++] = j;
+			for (k = 0; k < ng; k++)
+				rem[k] = sb_sets_diff(x->S, rem[k], mk);
+		}
+	}
+	/* then the earlier rules of the same decision, per group */
+	for (k = 0; k < ng; k++) {
+		struct group *g = &x->g[x->rgroups[x->rgoff[id] + k]];
+		uint32_t pos = x->rpos[x->rgoff[id] + k], *cand, nc = 0;
+		if (isempty(x, rem[k], g->path)) {
+			ok[k] = 1;
+			continue;
+		}
+		cand = xmalloc((g->list->n + 1) * sizeof *cand);
+		ch[k] = xmalloc((g->list->n + 1) * sizeof **ch);
+		for (j = pos; j-- > 0;)
+			if (g->dec[j] == g->dec[pos])
+				cand[nc++] = j;
+		n = cover(x, g, rem[k], cand, nc, ch[k]);
+		for (j = 0; j < n; j++)
+			ch[k][j] = g->list->rules[ch[k][j]];
+		nch[k] = n;
+		ok[k] = n > 0;
+		if (!n)
+			implicit = 1;
+		free(cand);
+	}
+	/* the union of the chosen rules */
+	for (k = 0, n = 0; k < ng; k++)
+		n += nch[k];
+	uid = xmalloc((n + 1) * sizeof *uid);
+	uoff = xcalloc(n + 1, 1);
+	for (k = 0; k < ng; k++)
+		for (j = 0; j < nch[k]; j++) {
+			for (i = 0; i < nu && uid[i] != ch[k][j]; i++)
+				;
+			if (i == nu)
+				uid[nu++] = ch[k][j];
+		}
+	/* prune: drop a member when every covered group stays covered */
+	for (i = 0; i < nalt + nu; i++) {
+		int need = 0;
+		if (i < nalt)
+			altoff[alt[i]] = 1;
+		else
+			uoff[i - nalt] = 1;
+		for (k = 0; k < ng && !need; k++) {
+			struct group *g = &x->g[x->rgroups[x->rgoff[id] + k]];
+			uint32_t u = SB_SETS_FALSE, q;
+			if (!ok[k])
+				continue;
+			for (q = 0; q < nalt; q++)
+				if (!altoff[alt[q]])
+					u = sb_sets_or(x->S, u, sb_sets_of(x->S,
+					    a->fl->kids[alt[q]]));
+			for (q = 0; q < nch[k]; q++) {
+				uint32_t t;
+				for (t = 0; t < nu && uid[t] != ch[k][q]; t++)
+					;
+				if (!uoff[t])
+					u = sb_sets_or(x->S, u, M(x, ch[k][q]));
+			}
+			need = !isempty(x, sb_sets_diff(x->S, live[k], u),
+			    g->path);
+		}
+		if (need) {
+			if (i < nalt)
+				altoff[alt[i]] = 0;
+			else
+				uoff[i - nalt] = 0;
+		}
+	}
+	cv.id = xmalloc((nu + 1) * sizeof *cv.id);
+	cv.n = 0;
+	for (i = 0; i < nu; i++)
+		if (!uoff[i])
+			cv.id[cv.n++] = uid[i];
+	n = 0;
+	for (i = 0; i < nalt; i++)
+		n += !altoff[alt[i]];
+	self = !n && !implicit && selfcover(x, id, &cv);
+	n = 0;
+	for (i = 0; i < nalt && f; i++) {
+		struct sb_buf t = SB_BUF_INIT;
+		struct sb_span at;
+		int exact;
+		if (altoff[alt[i]] || n++ >= MAXCOVER)
+			continue;
+		at = altspan(x, r, a->fl->kids[alt[i]], &exact);
+		if (exact) {
+			sb_lint_note(x->L, f, at, "already %s by this "
+			    "alternative of the same rule", done);
+		} else {
+			sb_filter_text(&t, x->t, a->fl->kids[alt[i]]);
+			sb_lint_note(x->L, f, at, "already %s by its "
+			    "alternative %s", done, t.data);
+		}
+		sb_buf_free(&t);
+	}
+	snprintf(msg, sizeof msg, "already %s by this rule", done);
+	if (!f) {
+		/* only the question of selfcover */
+	} else if (n > MAXCOVER) {
+		/* more alternatives than notes: count the rules in too */
+		sb_lint_note(x->L, f, (struct sb_span){ SB_NOSRC, 0, 0 },
+		    "and %u more", n + cv.n - MAXCOVER);
+	} else {
+		notecover(x, f, &cv, n, msg, id, NULL);
+	}
+	if (implicit && f)
 		sb_lint_note(x->L, f, (struct sb_span){ SB_NOSRC, 0, 0 },
 		    "what it decides is decided the same way by the rules "
 		    "before it or the implicit decision");
-	free(cand);
-	free(out);
+	for (k = 0; k < ng; k++)
+		free(ch[k]);
+	free(ch);
+	free(nch);
+	free(ok);
+	free(live);
+	free(rem);
+	free(alt);
+	free(altoff);
+	free(uid);
+	free(uoff);
+	free(cv.id);
+	return self;
 }
 
 /* --- R2, R3, R6, R8 per rule and per alternative ------------------------- */
@@ -551,13 +886,66 @@ hasr7(struct rctx *x, uint32_t id)
 	return x->r7[id];
 }
 
-static struct sb_span
-altspan(struct rctx *x, const struct sb_rule *r, const struct sb_filter *alt)
+/* The filter nodes of F, SKIP's subtree aside, written at span S. */
+static uint32_t
+spanuses(const struct sb_filter *f, struct sb_span s,
+    const struct sb_filter *skip)
 {
-	if (alt && alt->span.src == r->site.src &&
-	    sb_lint_attribute(x->L, alt->span).src != SB_NOSRC)
-		return alt->span;
-	return r->site;
+	uint32_t n, i;
+
+	if (!f || f == skip)
+		return 0;
+	n = f->span.src == s.src && f->span.off == s.off &&
+	    f->span.len == s.len;
+	for (i = 0; i < f->nkids; i++)
+		n += spanuses(f->kids[i], s, skip);
+	return n;
+}
+
+/*
+** Where to report alternative ALT of rule R: where it was written, when
+** that text made this alternative alone. A filter built from a variable
+** or by a helper carries the span of the string it was made from, which
+** other alternatives or rules may share ((literal dir) (subpath dir) with
+** dir defined above): then the rule (rulesite), and *EXACT is 0 so that
+** the message names the alternative.
+*/
+static struct sb_span
+altspan(struct rctx *x, const struct sb_rule *r, const struct sb_filter *alt,
+    int *exact)
+{
+	uint32_t i, n = 0;
+
+	*exact = 0;
+	if (!alt)
+		return rulesite(x, r);
+	if (alt->span.src != r->site.src ||
+	    sb_lint_attribute(x->L, alt->span).src == SB_NOSRC)
+		return rulesite(x, r);
+	for (i = 0; i < x->p->nrules && n == 0; i++)
+		n += spanuses(x->p->rules[i]->filter, alt->span,
+		    x->p->rules[i] == r ? alt : NULL);
+	if (n)
+		return rulesite(x, r);
+	*exact = 1;
+	return alt->span;
+}
+
+/*
+** R3: the latest later rule that decides some of M otherwise, the last
+** matching rule of those requests.
+*/
+static uint32_t
+contradicting(struct rctx *x, uint32_t m, const struct claim *c)
+{
+	struct group *g = &x->g[c->group];
+	uint32_t want = sb_sets_and(x->S, m, Dat(x, g, c->pos, c->other)), j;
+
+	for (j = g->list->n; j-- > c->pos + 1;)
+		if (g->dec[j] == c->other && !isempty(x, sb_sets_and(x->S, want,
+		    M(x, g->list->rules[j])), g->path))
+			return g->list->rules[j];
+	return 0;
 }
 
 /* --explain: a request the rule matches that a later rule decides. */
@@ -586,15 +974,22 @@ explainr3(struct rctx *x, struct sb_finding *f, const struct sb_rule *r,
 
 static void
 report(struct rctx *x, const struct sb_rule *r, const struct sb_filter *alt,
-    uint32_t m, const struct claim *c)
+    uint32_t m, const struct claim *c, const struct alts *a)
 {
-	struct sb_span at = altspan(x, r, alt);
+	int exact;
+	struct sb_span at = altspan(x, r, alt, &exact);
 	struct sb_finding *f;
-	struct sb_buf t = SB_BUF_INIT;
-	const char *what = alt ? "alternative" : "rule";
+	struct sb_buf t = SB_BUF_INIT, w = SB_BUF_INIT;
+	const char *what = "rule";
 
-	if (alt)
+	if (alt) {
 		sb_filter_text(&t, x->t, alt);
+		/* reported at the rule: say which alternative */
+		sb_buf_puts(&w, "alternative");
+		if (!exact)
+			sb_buf_printf(&w, " %s", t.data);
+		what = w.data;
+	}
 	if (c->r6) {
 		if (hasr7(x, r->id))
 			goto out;
@@ -616,7 +1011,12 @@ report(struct rctx *x, const struct sb_rule *r, const struct sb_filter *alt,
 		if (alt)
 			sb_lint_disc(f, "%s", t.data);
 		deadcover(x, f, r->id, m, "overridden here only if the "
-		    "wildcard-operation rule wins");
+		    "wildcard-operation rule wins", NULL, 0);
+		if (c->bwho)
+			sb_lint_note(x->L, f, rulesite(x,
+			    x->p->rules[c->bwho - 1]), "without it, this rule "
+			    "decides otherwise if it survives a later "
+			    "wildcard-operation rule");
 		x->r8[r->id] = 1;
 		goto out;
 	}
@@ -627,7 +1027,8 @@ report(struct rctx *x, const struct sb_rule *r, const struct sb_filter *alt,
 		sb_lint_about(f, r);
 		if (alt)
 			sb_lint_disc(f, "%s", t.data);
-		deadcover(x, f, r->id, m, "decided here");
+		deadcover(x, f, r->id, m, "decided here", NULL,
+		    contradicting(x, m, c));
 		if (f && x->L->o->explain)
 			explainr3(x, f, r, m, c);
 		if (!alt)
@@ -642,6 +1043,16 @@ report(struct rctx *x, const struct sb_rule *r, const struct sb_filter *alt,
 			dead = isempty(x, sb_sets_diff(x->S, m, Aat(x, g,
 			    x->rpos[x->rgoff[r->id] + k])), g->path);
 		}
+		/*
+		** Decided the same way by another evaluation of the same form
+		** (a helper called twice), and named at that form: as with R1
+		** (duplicates), nothing in the text to remove. The rule still
+		** leaves the analysis.
+		*/
+		if ((dead ? deadcover(x, NULL, r->id, m, NULL, NULL, 0) :
+		    beforecover(x, NULL, r->id, m, a)) &&
+		    at.src == r->site.src && at.off == r->site.off)
+			goto out;
 		f = sb_lint_report(x->L, SB_CHK_R2, at, "%s has no effect: every "
 		    "request it decides is decided the same way without it",
 		    what);
@@ -649,14 +1060,21 @@ report(struct rctx *x, const struct sb_rule *r, const struct sb_filter *alt,
 		if (alt)
 			sb_lint_disc(f, "%s", t.data);
 		if (dead)
-			deadcover(x, f, r->id, m, "decided the same way here");
+			/*
+			** R3 could not prove a contradiction (it holds for
+			** some values of an opaque fact only): a cover that
+			** decides otherwise is not "decided the same way".
+			*/
+			deadcover(x, f, r->id, m, "decided the same way here",
+			    "decided here", 0);
 		else
-			beforecover(x, f, r->id, m);
+			beforecover(x, f, r->id, m, a);
 		if (!alt)
 			sb_lint_rule_mark(x->L, r->id, SB_CHK_R2);
 	}
 out:
 	sb_buf_free(&t);
+	sb_buf_free(&w);
 }
 
 static void
@@ -667,10 +1085,11 @@ rulechecks(struct rctx *x, const struct sb_rule *r)
 	struct claim c;
 
 	uint32_t *pre, after;
+	uint8_t *kept;
 
 	claims(x, r->id, m, SB_SETS_FALSE, &c);
 	if (c.r6 || c.r2 || c.r8) {
-		report(x, r, NULL, m, &c);
+		report(x, r, NULL, m, &c, NULL);
 		if (!c.r8)
 			removerule(x, r->id);
 		return;
@@ -680,6 +1099,8 @@ rulechecks(struct rctx *x, const struct sb_rule *r)
 	/* newest alternative first, like rules: prefix ORs of the ones
 	** before, a running OR of the ones after that are kept */
 	pre = xmalloc((fl->nkids + 1) * sizeof *pre);
+	kept = xmalloc(fl->nkids);
+	memset(kept, 1, fl->nkids);
 	pre[0] = SB_SETS_FALSE;
 	for (j = 0; j < fl->nkids; j++)
 		pre[j + 1] = sb_sets_or(x->S, pre[j], sb_sets_of(x->S,
@@ -688,18 +1109,22 @@ rulechecks(struct rctx *x, const struct sb_rule *r)
 	for (i = fl->nkids; i-- > 0;) {
 		uint32_t mk = sb_sets_of(x->S, fl->kids[i]);
 		uint32_t rest = sb_sets_or(x->S, pre[i], after);
+		struct alts a = { fl, i, kept, rest };
 		claims(x, r->id, mk, rest, &c);
 		if (!(c.r6 || c.r2 || c.r8)) {
 			after = sb_sets_or(x->S, after, mk);
 			continue;
 		}
-		report(x, r, fl->kids[i], mk, &c);
-		if (c.r8)
+		report(x, r, fl->kids[i], mk, &c, &a);
+		if (c.r8) {
 			after = sb_sets_or(x->S, after, mk);
-		else
+		} else {
 			removealt(x, r->id, rest);
+			kept[i] = 0;
+		}
 	}
 	free(pre);
+	free(kept);
 }
 
 /* --- R4, R5, R8 on pairs ----------------------------------------------------- */
@@ -738,6 +1163,33 @@ anypath(struct rctx *x, uint32_t id)
 		if (x->g[x->rgroups[x->rgoff[id] + k]].path)
 			return 1;
 	return 0;
+}
+
+/*
+** Whether rules after position J, on R's operations at least as
+** specifically as R names them, decide all of BOTH: then neither reading
+** of LINT.md §2.7 lets R or the wider rule at J decide any of it.
+*/
+static int
+settledlater(struct rctx *x, const struct sb_rule *r, uint32_t j,
+    uint32_t both, int path)
+{
+	const struct sb_profile *p = x->p;
+	uint32_t later = SB_SETS_FALSE, t, k;
+
+	for (t = j + 1; t <= p->nrules; t++) {
+		const struct sb_rule *u = p->rules[t - 1];
+		int all = 1;
+		for (k = 0; k < x->rgn[r->id] && all; k++) {
+			struct group *g = &x->g[x->rgroups[x->rgoff[r->id] + k]];
+			uint32_t lr = level(x->t, r, g->slot);
+			all = level(x->t, u, g->slot) >= lr;
+		}
+		if (all)
+			later = sb_sets_or(x->S, later, M(x, t));
+	}
+	return later != SB_SETS_FALSE &&
+	    isempty(x, sb_sets_diff(x->S, both, later), path);
 }
 
 static void
@@ -784,7 +1236,8 @@ pairs(struct rctx *x)
 			if (both == SB_SETS_FALSE)
 				continue;
 			path = anypath(x, i) && anypath(x, j);
-			trap = r8 && !x->r8[i] && wider(x, r, s);
+			trap = r8 && !x->r8[i] && wider(x, r, s) &&
+			    !settledlater(x, r, j, both, path);
 			if (!trap && !r4 && !r5)
 				continue;
 			if (sb_sets_exists(x->S, both, path, NULL) !=
