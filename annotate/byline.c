@@ -49,5 +49,7 @@ sb_ann_byline(struct sb_ann_model *m, uint32_t file, uint32_t *n)
 int
 sb_ann_observable(const struct sb_ann_rule *r)
 {
-	return r->state != SB_ANN_UNOBSERVABLE;
+	/* a rule new since the counted runs has no data: not found, as the
+	** gcov view and every summary leave it out */
+	return r->state == SB_ANN_HIT || r->state == SB_ANN_NEVER;
 }
