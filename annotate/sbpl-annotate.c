@@ -19,6 +19,7 @@
 #include "common/buf.h"
 #include "common/cli.h"
 #include "common/json.h"
+#include "compiler/cliopts.h"
 #include "compiler/compile.h"
 #include "coverage/covview.h"
 #include "kext/target.h"
@@ -37,8 +38,6 @@ struct opts {
 	const char **sources;
 	/* compile options */
 	struct sb_options co;
-	struct sb_define *params;
-	const char **incdirs;
 	const char **inputs;            /* --prelude files, then the profile */
 	uint32_t ninputs;
 	int compile_opts;               /* some were given */
@@ -93,7 +92,7 @@ enum {
 	O_FORMAT = 256, O_INPLACE, O_STRIP, O_FILE, O_REMAP, O_NOREMAP,
 	O_REMAPFROM, O_RUN, O_SINCE, O_UNTIL, O_SOURCE, O_LABEL, O_APPROX,
 	O_AMBIG, O_BRANCHES, O_STDLIB, O_ROOT, O_TESTNAME, O_PERRUN, O_FAIL,
-	O_TARGET, O_ENT, O_CPP, O_COLOR, O_VERSION, O_PRELUDE
+	O_COLOR, O_VERSION, O_PRELUDE
 };
 
 static void
@@ -103,15 +102,16 @@ push(const char ***v, uint32_t *n, const char *s)
 	(*v)[(*n)++] = s;
 }
 
+/* A recorded parameter K=V, as -D would give it. */
 static void
-define(struct opts *o, const char *name, size_t namelen, const char *value)
+define(struct opts *o, const char *k, const char *v)
 {
-	o->params = xrealloc(o->params, (o->co.nparams + 1) *
-	    sizeof *o->params);
-	o->params[o->co.nparams].name = xstrdup(name);
-	((char *)o->params[o->co.nparams].name)[namelen] = 0;
-	o->params[o->co.nparams++].value = xstrdup(value);
-	o->co.params = o->params;
+	size_t n = strlen(k) + strlen(v) + 2;
+	char *d = xmalloc(n);
+
+	snprintf(d, n, "%s=%s", k, v);
+	sb_cli_compile_option(&o->co, 'D', d, sb_cli_usage_error);
+	free(d);
 }
 
 /* TIME as nanoseconds: @SECONDS, YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[Z]. */
@@ -195,9 +195,7 @@ parseopts(struct opts *o, int argc, char **argv)
 		{ "test-name", required_argument, NULL, O_TESTNAME },
 		{ "per-run", no_argument, NULL, O_PERRUN },
 		{ "fail-under-rules", required_argument, NULL, O_FAIL },
-		{ "target", required_argument, NULL, O_TARGET },
-		{ "entitlements", required_argument, NULL, O_ENT },
-		{ "cpp", no_argument, NULL, O_CPP },
+		SB_COMPILE_LONGOPTS,
 		{ "prelude", required_argument, NULL, O_PRELUDE },
 		{ "color", required_argument, NULL, O_COLOR },
 		{ "help", no_argument, NULL, 'h' },
@@ -206,12 +204,17 @@ parseopts(struct opts *o, int argc, char **argv)
 	};
 	static const char *const formats[] = { "gcov", "sbpl", "lcov",
 		"cobertura", "json", "html" };
-	char *eq, *end, *copy, *tok, *save;
+	char *end, *copy, *tok, *save;
 	uint32_t i;
 	int c, v;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:D:I:", longopts, NULL)) != -1) {
+		if (sb_cli_compile_option(&o->co, c, optarg,
+		    sb_cli_usage_error)) {
+			o->compile_opts = 1;
+			continue;
+		}
 		switch (c) {
 		case O_FORMAT:
 			for (i = 0; i < countof(formats); i++)
@@ -293,33 +296,6 @@ parseopts(struct opts *o, int argc, char **argv)
 				sb_cli_usage_error("invalid percentage '%s' for "
 				    "--fail-under-rules (0 to 100)", optarg);
 			o->has_fail_under = 1;
-			break;
-		case 'D':
-			if (!(eq = strchr(optarg, '=')) || eq == optarg)
-				sb_cli_usage_error("-D needs NAME=VALUE, got "
-				    "'%s'", optarg);
-			define(o, optarg, (size_t)(eq - optarg), eq + 1);
-			o->compile_opts = 1;
-			break;
-		case 'I':
-			push(&o->incdirs, &o->co.nincdirs, optarg);
-			o->co.incdirs = o->incdirs;
-			o->compile_opts = 1;
-			break;
-		case O_TARGET:
-			if (!(o->co.target = sb_target_find(optarg,
-			    strlen(optarg))))
-				sb_cli_usage_error("unknown target '%s' "
-				    "(macos14)", optarg);
-			o->compile_opts = 1;
-			break;
-		case O_ENT:
-			o->co.entitlements = optarg;
-			o->compile_opts = 1;
-			break;
-		case O_CPP:
-			o->co.cpp = 1;
-			o->compile_opts = 1;
 			break;
 		case O_PRELUDE:
 			push(&o->inputs, &o->ninputs, optarg);
@@ -438,7 +414,7 @@ recorded(struct opts *o, struct sb_covdb *db, const char *profile)
 				const char *k = sb_json_iter_key(it);
 				const char *v = sb_json_string(
 				    sb_json_iter_value(it));
-				define(o, k, strlen(k), v ? v : "");
+				define(o, k, v ? v : "");
 			}
 			sb_json_free(root);
 		}
@@ -716,12 +692,7 @@ out:
 	sb_buf_free(&text);
 	sb_buf_free(&stripped);
 	free(mem);
-	for (uint32_t i = 0; i < o.co.nparams; i++) {
-		free((char *)o.params[i].name);
-		free((char *)o.params[i].value);
-	}
-	free(o.params);
-	free(o.incdirs);
+	sb_cli_compile_free(&o.co);
 	free(o.inputs);
 	free(o.runids);
 	for (uint32_t i = 0; i < o.sel.nsources; i++)

@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "common/cli.h"
+#include "compiler/cliopts.h"
 #include "compiler/compile.h"
 #include "compiler/eval.h"
 #include "compiler/facts.h"
@@ -25,8 +26,6 @@
 
 struct opts {
 	struct sb_options co;
-	struct sb_define *params;
-	const char **incdirs;
 	const char **inputs;            /* --prelude files, then the profile */
 	uint32_t ninputs;
 	const char **args;              /* --arg FILTER=VALUE */
@@ -75,44 +74,25 @@ push(const char ***v, uint32_t *n, const char *s)
 static void
 parseopts(struct opts *o, int argc, char **argv)
 {
-	enum { OPT_ARG = 256, OPT_PRELUDE, OPT_CPP, OPT_TARGET, OPT_JSON,
-		OPT_COLOR, OPT_VERSION, OPT_ENT };
+	enum { OPT_ARG = 256, OPT_PRELUDE, OPT_JSON, OPT_COLOR, OPT_VERSION };
 	static const struct option longopts[] = {
-		{ "entitlements", required_argument, NULL, OPT_ENT },
 		{ "arg", required_argument, NULL, OPT_ARG },
 		{ "prelude", required_argument, NULL, OPT_PRELUDE },
-		{ "cpp", no_argument, NULL, OPT_CPP },
-		{ "target", required_argument, NULL, OPT_TARGET },
+		SB_COMPILE_LONGOPTS,
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *eq;
 	int c, v;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hD:I:", longopts, NULL)) != -1) {
+		if (sb_cli_compile_option(&o->co, c, optarg,
+		    sb_cli_usage_error))
+			continue;
 		switch (c) {
-		case OPT_ENT:
-			o->co.entitlements = optarg;
-			break;
-		case 'D':
-			if (!(eq = strchr(optarg, '=')) || eq == optarg)
-				sb_cli_usage_error("-D needs NAME=VALUE, got "
-				    "'%s'", optarg);
-			*eq = 0;
-			o->params = xrealloc(o->params, (o->co.nparams + 1) *
-			    sizeof *o->params);
-			o->params[o->co.nparams].name = optarg;
-			o->params[o->co.nparams++].value = eq + 1;
-			o->co.params = o->params;
-			break;
-		case 'I':
-			push(&o->incdirs, &o->co.nincdirs, optarg);
-			o->co.incdirs = o->incdirs;
-			break;
 		case OPT_ARG:
 			if (!strchr(optarg, '='))
 				sb_cli_usage_error("--arg needs FILTER=VALUE, "
@@ -121,15 +101,6 @@ parseopts(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_PRELUDE:
 			push(&o->inputs, &o->ninputs, optarg);
-			break;
-		case OPT_CPP:
-			o->co.cpp = 1;
-			break;
-		case OPT_TARGET:
-			if (!(o->co.target = sb_target_find(optarg,
-			    strlen(optarg))))
-				sb_cli_usage_error("unknown target '%s' "
-				    "(macos14)", optarg);
 			break;
 		case OPT_JSON:
 			o->json = 1;
@@ -493,8 +464,7 @@ out:
 		    strerror(errno));
 		status = SB_EXIT_USAGE;
 	}
-	free(o.params);
-	free(o.incdirs);
+	sb_cli_compile_free(&o.co);
 	free(o.inputs);
 	free(o.args);
 	return status;

@@ -12,6 +12,7 @@
 
 #include "common/cli.h"
 #include "common/ctx.h"
+#include "compiler/cliopts.h"
 #include "compiler/compile.h"
 #include "compiler/cpp.h"
 #include "compiler/decompile.h"
@@ -28,8 +29,6 @@ enum dump { DUMP_NONE, DUMP_TOKENS, DUMP_CST, DUMP_SOURCE, DUMP_RULES,
 struct opts {
 	enum dump dump;
 	struct sb_options co;           /* what sb_compile() needs */
-	struct sb_define *params;       /* -D, owned */
-	const char **incdirs;           /* -I, owned array */
 	const char **cppdefs;           /* --cpp-define values, owned array */
 	enum sb_color color;
 	enum sb_diag_style style;
@@ -77,45 +76,18 @@ addcppdef(struct opts *o, const char *d)
 }
 
 static void
-adddefine(struct opts *o, char *arg)
-{
-	char *eq = strchr(arg, '=');
-
-	if (!eq || eq == arg)
-		sb_cli_usage_error("-D needs NAME=VALUE, got '%s'", arg);
-	*eq = 0;
-	o->params = xrealloc(o->params, (o->co.nparams + 1) *
-	    sizeof *o->params);
-	o->params[o->co.nparams].name = arg;
-	o->params[o->co.nparams].value = eq + 1;
-	o->co.nparams++;
-	o->co.params = o->params;
-}
-
-static void
-addincdir(struct opts *o, const char *dir)
-{
-	o->incdirs = xrealloc(o->incdirs, (o->co.nincdirs + 1) *
-	    sizeof *o->incdirs);
-	o->incdirs[o->co.nincdirs++] = dir;
-	o->co.incdirs = o->incdirs;
-}
-
-static void
 parseopts(struct opts *o, int argc, char **argv)
 {
-	enum { OPT_DUMP = 256, OPT_CPP, OPT_CPPDEF, OPT_STDIN, OPT_COLOR,
-		OPT_DIAGFMT, OPT_VERSION, OPT_TARGET, OPT_REPORTALL, OPT_ENT, OPT_RULEMAP,
+	enum { OPT_DUMP = 256, OPT_CPPDEF, OPT_STDIN, OPT_COLOR,
+		OPT_DIAGFMT, OPT_VERSION, OPT_REPORTALL, OPT_RULEMAP,
 		OPT_DECOMPILE };
 	static const struct option longopts[] = {
-		{ "entitlements", required_argument, NULL, OPT_ENT },
 		{ "rule-map", required_argument, NULL, OPT_RULEMAP },
 		{ "decompile", no_argument, NULL, OPT_DECOMPILE },
 		{ "output", required_argument, NULL, 'o' },
-		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "report-all", no_argument, NULL, OPT_REPORTALL },
 		{ "dump", required_argument, NULL, OPT_DUMP },
-		{ "cpp", no_argument, NULL, OPT_CPP },
+		SB_COMPILE_LONGOPTS,
 		{ "cpp-define", required_argument, NULL, OPT_CPPDEF },
 		{ "stdin-filename", required_argument, NULL, OPT_STDIN },
 		{ "color", required_argument, NULL, OPT_COLOR },
@@ -128,6 +100,9 @@ parseopts(struct opts *o, int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hD:I:o:", longopts, NULL)) != -1) {
+		if (sb_cli_compile_option(&o->co, c, optarg,
+		    sb_cli_usage_error))
+			continue;
 		switch (c) {
 		case 'o':
 			o->output = optarg;
@@ -137,21 +112,6 @@ parseopts(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_DECOMPILE:
 			o->decompile = 1;
-			break;
-		case OPT_ENT:
-			o->co.entitlements = optarg;
-			break;
-		case 'D':
-			adddefine(o, optarg);
-			break;
-		case 'I':
-			addincdir(o, optarg);
-			break;
-		case OPT_TARGET:
-			if (!(o->co.target = sb_target_find(optarg,
-			    strlen(optarg))))
-				sb_cli_usage_error("unknown target '%s' "
-				    "(macos14)", optarg);
 			break;
 		case OPT_REPORTALL:
 			o->co.report_all = 1;
@@ -171,9 +131,6 @@ parseopts(struct opts *o, int argc, char **argv)
 				sb_cli_usage_error("unknown stage '%s' for "
 				    "--dump (tokens, cst, source, rules, graph)",
 				    optarg);
-			break;
-		case OPT_CPP:
-			o->co.cpp = 1;
 			break;
 		case OPT_CPPDEF:
 			addcppdef(o, optarg);
@@ -435,8 +392,7 @@ out:
 		    strerror(errno));
 		status = SB_EXIT_USAGE;
 	}
-	free(o.params);
-	free(o.incdirs);
+	sb_cli_compile_free(&o.co);
 	free(o.cppdefs);
 	return status;
 }

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "common/buf.h"
 #include "common/cli.h"
 #include "common/sha256.h"
+#include "compiler/cliopts.h"
 #include "compiler/compile.h"
 #include "coverage/attrib.h"
 #include "coverage/cov_cli.h"
@@ -241,8 +243,7 @@ unmapinput(struct input *in)
 
 struct importopts {
 	struct sb_options co;
-	struct sb_define *params;
-	struct strv incdirs, assume, pathmap, logs, observable;
+	struct strv assume, pathmap, logs, observable;
 	const char *profile, *output, *label;
 	int format;                     /* enum sb_import_format or SB_IMPORT_AUTO/UNIFIED */
 	int userland, force_schema, force_profile;
@@ -256,6 +257,19 @@ importusage(const char *fmt, const char *arg)
 	char msg[512];
 
 	snprintf(msg, sizeof msg, fmt, arg);
+	sb_cli_usage_error("import: %s", msg);
+}
+
+/* The same for the compile options (compiler/cliopts.h). */
+SB_NORETURN SB_PRINTF(1, 2) static void
+importerror(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	sb_cli_usage_error("import: %s", msg);
 }
 
@@ -277,7 +291,7 @@ importopts(struct importopts *o, int argc, char **argv)
 {
 	enum { O_FROM = 256, O_LABEL, O_USERLAND, O_FORCE_SCHEMA,
 		O_FORCE_PROFILE, O_ASSUME, O_PATHMAP, O_EVENTS, O_SAMPLES,
-		O_MAXEVENTS, O_TARGET, O_ENT, O_CPP, O_OBS, O_VERSION };
+		O_MAXEVENTS, O_OBS, O_VERSION };
 	static const struct option longopts[] = {
 		{ "from", required_argument, NULL, O_FROM },
 		{ "profile", required_argument, NULL, 'p' },
@@ -292,21 +306,20 @@ importopts(struct importopts *o, int argc, char **argv)
 		{ "samples", required_argument, NULL, O_SAMPLES },
 		{ "max-events", required_argument, NULL, O_MAXEVENTS },
 		{ "observable", required_argument, NULL, O_OBS },
-		{ "target", required_argument, NULL, O_TARGET },
-		{ "entitlements", required_argument, NULL, O_ENT },
-		{ "cpp", no_argument, NULL, O_CPP },
+		SB_COMPILE_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
-	char *eq;
 
 	o->format = -1;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hp:o:D:I:", longopts, NULL)) !=
 	    -1) {
+		if (sb_cli_compile_option(&o->co, c, optarg, importerror))
+			continue;
 		switch (c) {
 		case O_FROM:
 			if ((o->format = sb_import_format_find(optarg)) == -1)
@@ -377,34 +390,6 @@ importopts(struct importopts *o, int argc, char **argv)
 			}
 			break;
 		}
-		case 'D':
-			if (!(eq = strchr(optarg, '=')) || eq == optarg)
-				importusage("-D needs NAME=VALUE, got '%s'",
-				    optarg);
-			*eq = 0;
-			o->params = xrealloc(o->params, (o->co.nparams + 1) *
-			    sizeof *o->params);
-			o->params[o->co.nparams].name = optarg;
-			o->params[o->co.nparams++].value = eq + 1;
-			o->co.params = o->params;
-			break;
-		case 'I':
-			push(&o->incdirs, optarg);
-			o->co.incdirs = o->incdirs.v;
-			o->co.nincdirs = o->incdirs.n;
-			break;
-		case O_TARGET:
-			if (!(o->co.target = sb_target_find(optarg,
-			    strlen(optarg))))
-				importusage("unknown target '%s' (macos14)",
-				    optarg);
-			break;
-		case O_ENT:
-			o->co.entitlements = optarg;
-			break;
-		case O_CPP:
-			o->co.cpp = 1;
-			break;
 		case 'h':
 			sb_cov_cli_help();
 			exit(SB_EXIT_OK);
@@ -798,8 +783,7 @@ out:
 	sb_covdb_close(db);
 	sb_cov_identity_free(&prof);
 	sb_unit_free(&u);
-	free(o.params);
-	free(o.incdirs.v);
+	sb_cli_compile_free(&o.co);
 	free(o.assume.v);
 	free(o.pathmap.v);
 	free(o.logs.v);

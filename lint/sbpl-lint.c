@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/cli.h"
+#include "compiler/cliopts.h"
 #include "kext/target.h"
 #include "lint/coverage_source.h"
 #include "lint/lint.h"
@@ -131,8 +132,8 @@ parseopts(struct cmd *c, int argc, char **argv)
 	enum { O_FORMAT = 256, O_FAIL, O_ENABLE, O_DISABLE, O_LEVEL, O_NOCONF,
 		O_PRINTCONF, O_BASE, O_WBASE, O_ASSERT, O_STRICT, O_NNA,
 		O_UNUSED, O_REMAP, O_NOREMAP, O_REMAPFROM, O_MINRUNS, O_EXPLAIN, O_MAXW, O_ASSUME,
-		O_SYMB, O_HOME, O_PRELUDE, O_FRAG, O_LIMP, O_TARGET, O_ALSO,
-		O_ENT, O_CPP, O_STDIN, O_SHOWSUP, O_SCAT, O_SROOT, O_SSUP,
+		O_SYMB, O_HOME, O_PRELUDE, O_FRAG, O_LIMP, O_ALSO,
+		O_STDIN, O_SHOWSUP, O_SCAT, O_SROOT, O_SSUP,
 		O_LIST, O_DESCRIBE, O_COLOR, O_VERSION };
 	static const struct option lo[] = {
 		{ "format", required_argument, NULL, O_FORMAT },
@@ -160,10 +161,8 @@ parseopts(struct cmd *c, int argc, char **argv)
 		{ "prelude", required_argument, NULL, O_PRELUDE },
 		{ "fragment", no_argument, NULL, O_FRAG },
 		{ "lint-imports", no_argument, NULL, O_LIMP },
-		{ "target", required_argument, NULL, O_TARGET },
+		SB_COMPILE_LONGOPTS,
 		{ "also-target", required_argument, NULL, O_ALSO },
-		{ "entitlements", required_argument, NULL, O_ENT },
-		{ "cpp", no_argument, NULL, O_CPP },
 		{ "stdin-filename", required_argument, NULL, O_STDIN },
 		{ "show-suppressed", no_argument, NULL, O_SHOWSUP },
 		{ "sarif-category", required_argument, NULL, O_SCAT },
@@ -178,14 +177,15 @@ parseopts(struct cmd *c, int argc, char **argv)
 	};
 	static const char *const formats[] = { "text", "brief", "json", "sarif",
 		"github", "junit" };
-	struct sb_define *defs = NULL;
-	const char **incs = NULL;
 	uint32_t i;
 	char *eq;
 	int opt, v;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "hD:I:o:c:", lo, NULL)) != -1) {
+		if (sb_cli_compile_option(&c->o.co, opt, optarg,
+		    sb_cli_usage_error))
+			continue;
 		switch (opt) {
 		case O_FORMAT:
 			for (i = 0; i < countof(formats) &&
@@ -289,24 +289,12 @@ parseopts(struct cmd *c, int argc, char **argv)
 		case O_LIMP:
 			c->o.lint_imports = 1;
 			break;
-		case O_TARGET:
-			if (!(c->o.co.target = sb_target_find(optarg,
-			    strlen(optarg))))
-				sb_cli_usage_error("unknown target '%s' "
-				    "(macos14)", optarg);
-			break;
 		case O_ALSO:
 			if (!sb_lint_names_find(optarg))
 				sb_cli_usage_error("unknown target '%s' for "
 				    "--also-target (%s)", optarg,
 				    sb_lint_names_known());
 			push(c, &c->o.also_targets, &c->o.nalso_targets, optarg);
-			break;
-		case O_ENT:
-			c->o.co.entitlements = optarg;
-			break;
-		case O_CPP:
-			c->o.co.cpp = 1;
 			break;
 		case O_STDIN:
 			c->o.co.stdin_name = optarg;
@@ -334,21 +322,6 @@ parseopts(struct cmd *c, int argc, char **argv)
 				sb_cli_usage_error("invalid argument '%s' for "
 				    "--color (auto, always, never)", optarg);
 			c->color = (enum sb_color)v;
-			break;
-		case 'D':
-			if (!(eq = strchr(optarg, '=')) || eq == optarg)
-				sb_cli_usage_error("-D needs NAME=VALUE, got "
-				    "'%s'", optarg);
-			*eq = 0;
-			defs = sb_lint_realloc(&c->o, defs, (c->o.co.nparams + 1) *
-			    sizeof *defs);
-			defs[c->o.co.nparams].name = optarg;
-			defs[c->o.co.nparams++].value = eq + 1;
-			c->o.co.params = defs;
-			break;
-		case 'I':
-			push(c, &incs, &c->o.co.nincdirs, optarg);
-			c->o.co.incdirs = incs;
 			break;
 		case 'h':
 			usage();
@@ -502,6 +475,7 @@ main(int argc, char **argv)
 out:
 	if (ran)
 		sb_lint_free(&L);
+	sb_cli_compile_free(&c.o.co);
 	sb_lint_opts_free(&c.o);
 	return status;
 }

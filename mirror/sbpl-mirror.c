@@ -25,6 +25,7 @@
 #include "common/buf.h"
 #include "common/cli.h"
 #include "common/util.h"
+#include "compiler/cliopts.h"
 #include "compiler/compile.h"
 #include "kext/target.h"
 #include "mirror/jsonl.h"
@@ -40,8 +41,6 @@
 struct runopts {
 	struct sb_options co;
 	struct sb_run_opts ro;
-	struct sb_define *params;
-	const char **incdirs;
 	struct sb_pathmap *maps;
 	const char **assume;            /* --assume FILTER=VALUE */
 	uint32_t nassume;
@@ -147,7 +146,7 @@ static void
 parserun(struct runopts *r, int argc, char **argv)
 {
 	enum { OPT_TRACE = 256, OPT_BACKEND, OPT_EXACT, OPT_MAP, OPT_FDOPS,
-		OPT_URING, OPT_LABEL, OPT_ENT, OPT_CPP, OPT_TARGET,
+		OPT_URING, OPT_LABEL,
 		OPT_VERSION, OPT_LIMIT, OPT_EVENTS, OPT_ASSUME, OPT_TRAP };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
@@ -166,14 +165,12 @@ parserun(struct runopts *r, int argc, char **argv)
 		{ "max-events", required_argument, NULL, OPT_EVENTS },
 		{ "assume", required_argument, NULL, OPT_ASSUME },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "entitlements", required_argument, NULL, OPT_ENT },
-		{ "cpp", no_argument, NULL, OPT_CPP },
-		{ "target", required_argument, NULL, OPT_TARGET },
+		SB_COMPILE_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *eq, *end;
+	char *end;
 	unsigned long long v;
 	int c, idx = 0;
 
@@ -182,6 +179,8 @@ parserun(struct runopts *r, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hqp:o:D:I:", longopts,
 	    &idx)) != -1) {
+		if (sb_cli_compile_option(&r->co, c, optarg, runerror))
+			continue;
 		switch (c) {
 		case 'p':
 			r->profile = optarg;
@@ -266,35 +265,6 @@ parserun(struct runopts *r, int argc, char **argv)
 			break;
 		case 'q':
 			r->ro.quiet = 1;
-			break;
-		case 'D':
-			if (!(eq = strchr(optarg, '=')) || eq == optarg)
-				runerror("-D needs NAME=VALUE, got '%s'",
-				    optarg);
-			*eq = 0;
-			r->params = xrealloc(r->params, (r->co.nparams + 1) *
-			    sizeof *r->params);
-			r->params[r->co.nparams].name = optarg;
-			r->params[r->co.nparams++].value = eq + 1;
-			r->co.params = r->params;
-			break;
-		case 'I':
-			r->incdirs = xrealloc(r->incdirs, (r->co.nincdirs + 1) *
-			    sizeof *r->incdirs);
-			r->incdirs[r->co.nincdirs++] = optarg;
-			r->co.incdirs = r->incdirs;
-			break;
-		case OPT_ENT:
-			r->co.entitlements = optarg;
-			break;
-		case OPT_CPP:
-			r->co.cpp = 1;
-			break;
-		case OPT_TARGET:
-			if (!(r->co.target = sb_target_find(optarg,
-			    strlen(optarg))))
-				runerror("unknown target '%s' (macos14)",
-				    optarg);
 			break;
 		case 'h':
 			usage();
@@ -528,8 +498,7 @@ run(int argc, char **argv)
 		status = SB_MIRROR_FAILED;
 #endif
 	sb_unit_free(&u);
-	free(r.params);
-	free(r.incdirs);
+	sb_cli_compile_free(&r.co);
 	free(r.maps);
 	free(r.assume);
 	return status;

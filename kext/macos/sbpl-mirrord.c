@@ -38,6 +38,7 @@
 #include "common/cli.h"
 #include "common/json_write.h"
 #include "common/util.h"
+#include "compiler/cliopts.h"
 #include "compiler/compile.h"
 #include "coverage/attrib.h"
 #include "coverage/covdb.h"
@@ -49,8 +50,6 @@ static volatile sig_atomic_t stopping;
 
 struct opts {
 	struct sb_options co;
-	struct sb_define *params;
-	const char **incdirs;
 	const char *profile;
 	const char *db;
 	const char *label;
@@ -108,8 +107,8 @@ number(const char *opt, const char *arg, unsigned long max)
 static void
 parse(struct opts *o, int argc, char **argv)
 {
-	enum { OPT_LABEL = 256, OPT_INTERVAL, OPT_SAMPLES, OPT_SLOTS, OPT_ENT,
-		OPT_CPP, OPT_TARGET, OPT_VERSION };
+	enum { OPT_LABEL = 256, OPT_INTERVAL, OPT_SAMPLES, OPT_SLOTS,
+		OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
@@ -118,20 +117,20 @@ parse(struct opts *o, int argc, char **argv)
 		{ "samples", required_argument, NULL, OPT_SAMPLES },
 		{ "slots", required_argument, NULL, OPT_SLOTS },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "entitlements", required_argument, NULL, OPT_ENT },
-		{ "cpp", no_argument, NULL, OPT_CPP },
-		{ "target", required_argument, NULL, OPT_TARGET },
+		SB_COMPILE_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *eq;
 	int c;
 
 	o->interval_ms = 200;
 	opterr = 0;             /* sb_cli_bad_option() says what was wrong */
 	while ((c = getopt_long(argc, argv, "hqp:o:D:I:", longopts, NULL))
 	    != -1) {
+		if (sb_cli_compile_option(&o->co, c, optarg,
+		    sb_cli_usage_error))
+			continue;
 		switch (c) {
 		case 'p':
 			o->profile = optarg;
@@ -158,34 +157,6 @@ parse(struct opts *o, int argc, char **argv)
 			break;
 		case 'q':
 			o->quiet = 1;
-			break;
-		case 'D':
-			if (!(eq = strchr(optarg, '=')) || eq == optarg)
-				sb_cli_usage_error("-D needs NAME=VALUE, got "
-				    "'%s'", optarg);
-			*eq = 0;
-			o->params = xrealloc(o->params, (o->co.nparams + 1) *
-			    sizeof *o->params);
-			o->params[o->co.nparams].name = optarg;
-			o->params[o->co.nparams++].value = eq + 1;
-			o->co.params = o->params;
-			break;
-		case 'I':
-			o->incdirs = xrealloc(o->incdirs, (o->co.nincdirs + 1) *
-			    sizeof *o->incdirs);
-			o->incdirs[o->co.nincdirs++] = optarg;
-			o->co.incdirs = o->incdirs;
-			break;
-		case OPT_ENT:
-			o->co.entitlements = optarg;
-			break;
-		case OPT_CPP:
-			o->co.cpp = 1;
-			break;
-		case OPT_TARGET:
-			if (!(o->co.target = sb_target_find(optarg,
-			    strlen(optarg))))
-				sb_cli_usage_error("unknown target '%s'", optarg);
 			break;
 		case 'h':
 			usage();
@@ -440,7 +411,6 @@ main(int argc, char **argv)
 	    sb_diag_want_color(stderr, SB_COLOR_AUTO));
 	rc = run(&o, &u, argc, argv);
 	sb_unit_free(&u);
-	free(o.params);
-	free(o.incdirs);
+	sb_cli_compile_free(&o.co);
 	return rc;
 }
