@@ -360,8 +360,9 @@ sameunderb(struct rctx *x, struct group *g, uint32_t pos, uint32_t m,
 {
 	const struct sb_oplist *l = g->list;
 	const struct sb_rule *r = x->p->rules[l->rules[pos] - 1];
-	uint32_t lr = level(x->t, r, g->slot), lmax = 0, lv, j, rem, h;
+	uint32_t lr = level(x->t, r, g->slot), lmax = 0, lmin = UINT32_MAX;
 	uint32_t *lev = xmalloc((l->n + 1) * sizeof *lev);
+	uint32_t lv, j, rem, h;
 	int same = 1;
 
 	h = SB_SETS_FALSE;
@@ -369,11 +370,22 @@ sameunderb(struct rctx *x, struct group *g, uint32_t pos, uint32_t m,
 		lev[j] = level(x->t, x->p->rules[l->rules[j] - 1], g->slot);
 		if (lev[j] > lmax)
 			lmax = lev[j];
+		if (lev[j] < lmin)
+			lmin = lev[j];
 		if (j != pos && (lev[j] > lr || (j > pos && lev[j] == lr)))
 			h = sb_sets_or(x->S, h, M(x, l->rules[j]));
 	}
 	*win = rem = sb_sets_diff(x->S, m, h);
 	*who = UINT32_MAX;
+	/*
+	** Every rule of the slot names its operation alike: the other
+	** reading is last match wins itself, under which the caller has
+	** already shown the claim (claims() asks only after R2 holds).
+	*/
+	if (lmin == lmax) {
+		free(lev);
+		return 1;
+	}
 	/* without the rule: level by level, most specific first */
 	for (lv = lmax + 1; lv-- > 0 && same && !isempty(x, rem, g->path);) {
 		uint32_t cur = rem;
