@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/util.h"
 #include "compiler/regex.h"
 #include "kext/target.h"
@@ -43,6 +44,8 @@ struct atom {
 	int64_t port;                   /* DK_NET: -1 any */
 	int noaddr;                     /* DK_NET: no "host:port" */
 	int assumed;                    /* -1, or the value --assume gave it */
+	const struct sb_filter *imp;    /* mount-relative-path: what it implies
+	                                ** of the path (implied() below) */
 	const char *fixed;              /* DK_STRING: every match starts so */
 	uint32_t nfixed;
 	int ownfixed;                   /* fixed was malloc'd */
@@ -400,16 +403,99 @@ addatom(struct sb_sets *s, const struct sb_filter *f)
 	}
 }
 
+/* PAT, an exact string, as a regex that matches it literally, into B. */
+static void
+quote(struct sb_buf *b, const char *pat, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++) {
+		if (strchr("\\.^$|()[]{}*+?", pat[i]))
+			sb_buf_putc(b, '\\');
+		sb_buf_putc(b, pat[i]);
+	}
+}
+
+/*
+** A mount-relative path is the path with its mount point taken off the
+** front, so it is a suffix of the path that starts at a '/': a test on it
+** implies a test on the path. Adding that implication to the test's set
+** changes nothing for any real request and lets lint see that, say,
+** (mount-relative-path (regex #"^/\.TemporaryItems/")) meets no literal
+** path without "/.TemporaryItems/" in it. Returns the implied path test
+** (a regex, search semantics) in the sets' arena, or NULL when F is not
+** such a test or its pattern has a '^' that is not its first byte.
+*/
+static const struct sb_filter *
+implied(struct sb_sets *s, const struct sb_filter *f)
+{
+	struct sb_buf b = SB_BUF_INIT;
+	struct sb_regex *rx;
+	struct sb_rx_error err;
+	struct sb_filter *p;
+	struct sb_farg arg;
+	int path, mrp;
+
+	mrp = sb_target_filter_find(s->t, "mount-relative-path", 19);
+	path = sb_target_filter_find(s->t, "path", 4);
+	if (mrp < 0 || path < 0 || f->kind != SB_F_TEST || f->filter != mrp ||
+	    f->arg.kind != SB_FA_STRING || hasplaceholder(f))
+		return NULL;
+	switch (f->pat) {
+	case SB_PAT_LITERAL:            /* the path ends with it */
+		quote(&b, f->arg.s, f->arg.len);
+		sb_buf_putc(&b, '$');
+		break;
+	case SB_PAT_PREFIX:             /* the path holds it */
+		quote(&b, f->arg.s, f->arg.len);
+		break;
+	case SB_PAT_SUBPATH:            /* … then ends or goes on below it */
+		quote(&b, f->arg.s, f->arg.len);
+		sb_buf_puts(&b, "(/|$)");
+		break;
+	case SB_PAT_REGEX:              /* the same search, unanchored */
+		if (!f->rx || (f->arg.len > 1 &&
+		    memchr(f->arg.s + 1, '^', f->arg.len - 1)))
+			return NULL;
+		sb_buf_put(&b, f->arg.s + (f->arg.s[0] == '^'), f->arg.len -
+		    (f->arg.s[0] == '^'));
+		break;
+	default:
+		return NULL;
+	}
+	rx = sb_arena_alloc(&s->arena, sizeof *rx);
+	arg.kind = SB_FA_STRING;
+	arg.s = sb_arena_strndup(&s->arena, b.data ? b.data : "", b.len);
+	arg.len = (uint32_t)b.len;
+	arg.i = 0;
+	arg.cname = NULL;
+	sb_buf_free(&b);
+	if (!arg.len || sb_regex_compile(&s->arena, arg.s, arg.len, rx,
+	    &err) < 0)
+		return NULL;
+	p = (struct sb_filter *)sb_filter_test(&s->arena, (uint16_t)path,
+	    SB_PAT_REGEX, &arg, f->span);
+	p->rx = rx;
+	return p;
+}
+
 void
 sb_sets_register(struct sb_sets *s, const struct sb_filter *f)
 {
-	uint32_t i;
+	const struct sb_filter *imp;
+	uint32_t i, k;
 
 	if (!f || s->sealed)
 		return;
 	switch (f->kind) {
 	case SB_F_TEST:
 		addatom(s, f);
+		k = findatom(s, f);
+		if (k != UINT32_MAX && !s->atoms[k].imp &&
+		    (imp = implied(s, f))) {
+			addatom(s, imp);
+			s->atoms[findatom(s, f)].imp = imp;
+		}
 		return;
 	case SB_F_ALL:
 		if (f->sealed) {
@@ -856,6 +942,8 @@ sb_sets_of(struct sb_sets *s, const struct sb_filter *f)
 		break;
 	case SB_F_TEST:
 		r = atomset(s, f);
+		if ((i = findatom(s, f)) != UINT32_MAX && s->atoms[i].imp)
+			r = sb_sets_and(s, r, atomset(s, s->atoms[i].imp));
 		break;
 	case SB_F_NOT:
 		r = sb_sets_not(s, sb_sets_of(s, f->kids[0]));
