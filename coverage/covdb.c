@@ -2148,7 +2148,7 @@ sb_covdb_samples_read(struct sb_covdb *db, int64_t profile_id,
 	uint32_t nruns;
 	sqlite3_stmt *s;
 	char *set;
-	int rc;
+	int rc = SQLITE_DONE;
 
 	*out = NULL;
 	*n = 0;
