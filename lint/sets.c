@@ -119,6 +119,7 @@ struct sb_sets {
 	uint32_t nassume;
 	uint32_t used, steps;
 	int over;
+	int path_id, mrp_id;            /* filter ids of path, mount-relative-path */
 	struct sb_arena arena;          /* strings made here */
 };
 
@@ -196,6 +197,8 @@ sb_sets_new(const struct sb_target *t)
 	uint32_t i;
 
 	s->t = t;
+	s->path_id = sb_target_filter_find(t, "path", 4);
+	s->mrp_id = sb_target_filter_find(t, "mount-relative-path", 19);
 	for (i = 0; i < countof(s->dimof); i++)
 		s->dimof[i] = -1;
 	s->capnodes = 1024;
@@ -436,8 +439,8 @@ implied(struct sb_sets *s, const struct sb_filter *f)
 	struct sb_farg arg;
 	int path, mrp;
 
-	mrp = sb_target_filter_find(s->t, "mount-relative-path", 19);
-	path = sb_target_filter_find(s->t, "path", 4);
+	mrp = s->mrp_id;
+	path = s->path_id;
 	if (mrp < 0 || path < 0 || f->kind != SB_F_TEST || f->filter != mrp ||
 	    f->arg.kind != SB_FA_STRING || hasplaceholder(f))
 		return NULL;
@@ -490,6 +493,8 @@ sb_sets_register(struct sb_sets *s, const struct sb_filter *f)
 	switch (f->kind) {
 	case SB_F_TEST:
 		addatom(s, f);
+		if (f->filter != s->mrp_id)
+			return;
 		k = findatom(s, f);
 		if (k != UINT32_MAX && !s->atoms[k].imp &&
 		    (imp = implied(s, f))) {
@@ -942,7 +947,8 @@ sb_sets_of(struct sb_sets *s, const struct sb_filter *f)
 		break;
 	case SB_F_TEST:
 		r = atomset(s, f);
-		if ((i = findatom(s, f)) != UINT32_MAX && s->atoms[i].imp)
+		if (f->filter == s->mrp_id && (i = findatom(s, f)) !=
+		    UINT32_MAX && s->atoms[i].imp)
 			r = sb_sets_and(s, r, atomset(s, s->atoms[i].imp));
 		break;
 	case SB_F_NOT:
