@@ -138,16 +138,17 @@ run(struct sb_jw *w, const struct sb_ann_run *r)
 static void
 summary(struct sb_jw *w, const struct sb_ann_model *m)
 {
+	char pct[32];
+
 	sb_jw_key(w, "summary");
 	sb_jw_obj(w);
 	sb_jw_kint(w, "rules", m->total_rules);
 	sb_jw_kint(w, "observable", m->total_observable);
 	sb_jw_kint(w, "hit", m->total_hit);
+	snprintf(pct, sizeof pct, "%.1f", sb_ann_percent(m->total_hit,
+	    m->total_observable));
 	sb_jw_key(w, "percent");
-	/* json_write writes integers only: the value goes in raw */
-	w->afterkey = 0;
-	sb_buf_printf(&w->b, "%.1f",
-	    sb_ann_percent(m->total_hit, m->total_observable));
+	sb_jw_raw(w, pct);
 	sb_jw_end(w, '}');
 }
 

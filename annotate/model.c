@@ -79,15 +79,12 @@ readfile(struct sb_arena *a, const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	struct sb_buf b = SB_BUF_INIT;
-	char chunk[65536];
 	const char *r;
-	size_t n;
 
 	*len = 0;
 	if (!f)
 		return "";
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_buf_put(&b, chunk, n);
+	(void)sb_buf_read(&b, f);
 	fclose(f);
 	*len = b.len;
 	r = sb_arena_strndup(a, b.data ? b.data : "", b.len);

@@ -332,26 +332,14 @@ static int
 slurp(const char *path, struct sb_buf *b)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
+	int r = f ? sb_buf_read(b, f) : -1;
 
-	if (!f) {
+	if (r < 0)
 		fprintf(stderr, "%s: cannot read '%s': %s\n", sb_progname(),
 		    path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_buf_put(b, chunk, n);
-	if (ferror(f)) {
-		fprintf(stderr, "%s: cannot read '%s': %s\n", sb_progname(),
-		    path, strerror(errno));
-		if (f != stdin)
-			fclose(f);
-		return -1;
-	}
-	if (f != stdin)
+	if (f && f != stdin)
 		fclose(f);
-	return 0;
+	return r;
 }
 
 static int

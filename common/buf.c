@@ -118,3 +118,14 @@ sb_buf_take(struct sb_buf *b)
 	b->len = b->cap = 0;
 	return p;
 }
+
+int
+sb_buf_read(struct sb_buf *b, FILE *f)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		sb_buf_put(b, chunk, n);
+	return ferror(f) ? -1 : 0;
+}

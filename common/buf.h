@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/util.h"
 
@@ -33,5 +34,7 @@ void sb_buf_printf(struct sb_buf *b, const char *fmt, ...) SB_PRINTF(2, 3);
 void sb_buf_vprintf(struct sb_buf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (free() them) and reset B. */
 char *sb_buf_take(struct sb_buf *b);
+/* Append everything left in F to B: 0, or -1 after a read error (errno). */
+int sb_buf_read(struct sb_buf *b, FILE *f);
 
 #endif

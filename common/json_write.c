@@ -160,6 +160,13 @@ sb_jw_null(struct sb_jw *w)
 }
 
 void
+sb_jw_raw(struct sb_jw *w, const char *json)
+{
+	pre(w);
+	sb_buf_puts(&w->b, json);
+}
+
+void
 sb_jw_kstr(struct sb_jw *w, const char *k, const char *s)
 {
 	sb_jw_key(w, k);

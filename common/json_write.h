@@ -34,6 +34,9 @@ void sb_jw_strn(struct sb_jw *w, const char *s, size_t n);
 void sb_jw_int(struct sb_jw *w, long long v);
 void sb_jw_bool(struct sb_jw *w, int v);
 void sb_jw_null(struct sb_jw *w);
+/* A value already written as JSON (a number with a fraction, a document
+** spliced in), placed as any other value. */
+void sb_jw_raw(struct sb_jw *w, const char *json);
 /* Shorthands: a key and its value. */
 void sb_jw_kstr(struct sb_jw *w, const char *k, const char *s);
 void sb_jw_kint(struct sb_jw *w, const char *k, long long v);

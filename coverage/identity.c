@@ -117,14 +117,11 @@ static int
 sourcehash(const char *path, uint8_t out[32])
 {
 	struct sb_buf b = SB_BUF_INIT;
-	char chunk[65536];
-	size_t n;
 	FILE *f = fopen(path, "rb");
 
 	if (!f)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_buf_put(&b, chunk, n);
+	(void)sb_buf_read(&b, f);
 	fclose(f);
 	sb_sha256(b.data, b.len, out);
 	sb_buf_free(&b);

@@ -161,13 +161,10 @@ sb_lint_emit_json(const struct sb_lint *L, FILE *out,
 			finding(&w, &L->files[i], &L->files[i].f[j]);
 	sb_jw_end(&w, ']');
 	sb_jw_key(&w, "comparison");
-	if (comparison) {
-		/* already JSON: splice it in as the value */
-		w.afterkey = 0;
-		sb_buf_puts(&w.b, comparison);
-	} else {
+	if (comparison)
+		sb_jw_raw(&w, comparison);      /* already JSON */
+	else
 		sb_jw_null(&w);
-	}
 	sb_jw_key(&w, "summary");
 	sb_jw_obj(&w);
 	sb_jw_kint(&w, "error", counts[SB_LV_ERROR]);
