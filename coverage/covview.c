@@ -15,7 +15,7 @@
 #include "coverage/covview.h"
 
 /* A fingerprint and the current rule carrying it. */
-struct fpidx {
+struct sb_covview_fp {
 	const char *fp;
 	uint32_t id;
 };
@@ -23,16 +23,16 @@ struct fpidx {
 static int
 byfp(const void *a, const void *b)
 {
-	return strcmp(((const struct fpidx *)a)->fp,
-	    ((const struct fpidx *)b)->fp);
+	return strcmp(((const struct sb_covview_fp *)a)->fp,
+	    ((const struct sb_covview_fp *)b)->fp);
 }
 
 /* Current rule id of fingerprint FP in the sorted index, or 0. */
 static uint32_t
-lookup(const struct fpidx *ix, uint32_t n, const char *fp)
+lookup(const struct sb_covview_fp *ix, uint32_t n, const char *fp)
 {
-	struct fpidx key = { fp, 0 };
-	const struct fpidx *x = bsearch(&key, ix, n, sizeof *ix, byfp);
+	struct sb_covview_fp key = { fp, 0 };
+	const struct sb_covview_fp *x = bsearch(&key, ix, n, sizeof *ix, byfp);
 
 	return x ? x->id : 0;
 }
@@ -51,8 +51,7 @@ basename_of(const char *path)
 ** Rule 0, the implicit decision, maps to itself. Returns -1 when absent.
 */
 static int64_t
-mapped(const struct sb_covview *v, const struct fpidx *ix, uint32_t nix,
-    uint32_t row_id, const char *fp)
+mapped(const struct sb_covview *v, uint32_t row_id, const char *fp)
 {
 	uint32_t id;
 
@@ -60,7 +59,7 @@ mapped(const struct sb_covview *v, const struct fpidx *ix, uint32_t nix,
 		return 0;
 	if (v->exact)
 		return row_id < v->nrules ? (int64_t)row_id : -1;
-	id = lookup(ix, nix, fp);
+	id = lookup(v->ix, v->nix, fp);
 	return id ? (int64_t)id : -1;
 }
 
@@ -157,8 +156,7 @@ addop(struct sb_covview *v, struct sb_covview_rule *x,
 ** rules the current profile lacks).
 */
 static int
-gather(struct sb_covview *v, const struct fpidx *ix, uint32_t nix,
-    int64_t pid, const struct sb_covsel *sel, struct sb_covview_rule *rules,
+gather(struct sb_covview *v, int64_t pid, const struct sb_covsel *sel, struct sb_covview_rule *rules,
     uint64_t **arms, int ops, int lost)
 {
 	struct sb_covrule_stats *st = NULL;
@@ -170,7 +168,7 @@ gather(struct sb_covview *v, const struct fpidx *ix, uint32_t nix,
 	if (sb_covdb_rule_stats_read(v->db, pid, sel, &st, &nst) < 0)
 		goto out;
 	for (i = 0; i < nst; i++) {
-		int64_t id = mapped(v, ix, nix, st[i].rule, st[i].fingerprint);
+		int64_t id = mapped(v, st[i].rule, st[i].fingerprint);
 		if (id >= 0) {
 			addstats(&rules[id], &st[i]);
 			rules[id].history = 1;
@@ -180,7 +178,7 @@ gather(struct sb_covview *v, const struct fpidx *ix, uint32_t nix,
 		if (sb_covdb_arms_read(v->db, pid, sel, &ar, &nar) < 0)
 			goto out;
 		for (i = 0; i < nar; i++) {
-			int64_t id = mapped(v, ix, nix, ar[i].rule,
+			int64_t id = mapped(v, ar[i].rule,
 			    fpof(st, nst, ar[i].rule));
 			int k;
 			if (id <= 0 || !arms[id] ||
@@ -193,7 +191,7 @@ gather(struct sb_covview *v, const struct fpidx *ix, uint32_t nix,
 		if (sb_covdb_hits_read(v->db, pid, sel, &hr, &nhr) < 0)
 			goto out;
 		for (i = 0; i < nhr; i++) {
-			int64_t id = mapped(v, ix, nix, hr[i].rule,
+			int64_t id = mapped(v, hr[i].rule,
 			    fpof(st, nst, hr[i].rule));
 			if (id >= 0)
 				addop(v, &rules[id], &hr[i], (uint32_t)id);
@@ -209,7 +207,7 @@ gather(struct sb_covview *v, const struct fpidx *ix, uint32_t nix,
 			struct sb_covview_lost *l = NULL;
 			const struct sb_covrule_stats *s;
 			uint32_t k;
-			if (rows[i].id == 0 || lookup(ix, nix, rows[i].fingerprint))
+			if (rows[i].id == 0 || lookup(v->ix, v->nix, rows[i].fingerprint))
 				continue;
 			for (k = 0; k < v->nlost; k++)
 				if (strcmp(v->lost[k].row.fingerprint,
@@ -301,15 +299,44 @@ readruns(struct sb_covview *v)
 	return 0;
 }
 
+/* Per current rule with alternatives, a zeroed count per alternative. */
+static uint64_t **
+armtables(struct sb_covview *v)
+{
+	const struct sb_covprofile *cur = v->cur;
+	uint64_t **arms = sb_arena_calloc(&v->arena, (cur->nrules + 1) *
+	    sizeof *arms);
+	uint32_t i;
+
+	for (i = 0; i < cur->nrules; i++)
+		if (cur->rules[i].narms >= 2)
+			arms[i] = sb_arena_calloc(&v->arena,
+			    cur->rules[i].narms * sizeof **arms);
+	return arms;
+}
+
+/* The current rules by fingerprint, for counts carried by a remap. */
+static void
+fpindex(struct sb_covview *v)
+{
+	const struct sb_covprofile *cur = v->cur;
+	uint32_t i;
+
+	v->ix = sb_arena_calloc(&v->arena, (cur->nrules + 1) * sizeof *v->ix);
+	for (i = 1; i < cur->nrules; i++)
+		v->ix[v->nix++] = (struct sb_covview_fp){
+			cur->rules[i].fingerprint, cur->rules[i].id };
+	qsort(v->ix, v->nix, sizeof *v->ix, byfp);
+}
+
 int
 sb_covview_load(struct sb_covview *v, struct sb_covdb *db,
     const struct sb_covprofile *cur, const struct sb_covsel *sel,
     unsigned flags, const char *remap_from, char *err, size_t errsize)
 {
 	struct sb_covprofile_row *prof = NULL;
-	struct fpidx *ix = NULL;
-	uint64_t **arms = NULL;
-	uint32_t nprof = 0, nix = 0, i, p;
+	uint64_t **arms;
+	uint32_t nprof = 0, i, p;
 	const char *name = remap_from ? basename_of(remap_from) :
 	    cur->main_name;
 	char blob[17], rules[17];
@@ -367,23 +394,16 @@ sb_covview_load(struct sb_covview *v, struct sb_covdb *db,
 			r = 1;
 			goto out;
 		}
-		/* the current rules by fingerprint */
-		ix = xcalloc(cur->nrules + 1, sizeof *ix);
-		for (i = 1; i < cur->nrules; i++)
-			ix[nix++] = (struct fpidx){ cur->rules[i].fingerprint,
-			    cur->rules[i].id };
-		qsort(ix, nix, sizeof *ix, byfp);
+		fpindex(v);
 	}
 	if (readruns(v) < 0)
 		goto dberr;
 
-	arms = sb_arena_calloc(&v->arena, (cur->nrules + 1) * sizeof *arms);
+	arms = armtables(v);
 	for (i = 0; i < cur->nrules; i++)
-		if (cur->rules[i].narms >= 2)
-			arms[i] = v->rules[i].arms = sb_arena_calloc(&v->arena,
-			    cur->rules[i].narms * sizeof **arms);
+		v->rules[i].arms = arms[i];
 	for (p = 0; p < v->nprofiles; p++)
-		if (gather(v, ix, nix, v->profiles[p], &v->sel, v->rules, arms,
+		if (gather(v, v->profiles[p], &v->sel, v->rules, arms,
 		    (flags & SB_COVVIEW_OPS) != 0, 1) < 0)
 			goto dberr;
 
@@ -404,7 +424,6 @@ dberr:
 	snprintf(err, errsize, "%s", sb_covdb_errmsg(db));
 	r = -1;
 out:
-	free(ix);
 	sb_covdb_profiles_free(prof, nprof);
 	return r;
 }
@@ -415,34 +434,20 @@ sb_covview_by_run(struct sb_covview *v, uint32_t run, uint64_t **decided,
 {
 	const struct sb_covprofile *cur = v->cur;
 	struct sb_covview_rule *rules;
-	struct fpidx *ix = NULL;
 	struct sb_covsel one;
-	uint32_t nix = 0, i;
+	uint32_t i;
 	int r;
 
 	rules = sb_arena_calloc(&v->arena, (cur->nrules + 1) * sizeof *rules);
-	*arms = sb_arena_calloc(&v->arena, (cur->nrules + 1) * sizeof **arms);
+	*arms = armtables(v);
 	*decided = sb_arena_calloc(&v->arena, (cur->nrules + 1) *
 	    sizeof **decided);
-	for (i = 0; i < cur->nrules; i++)
-		if (cur->rules[i].narms >= 2)
-			(*arms)[i] = sb_arena_calloc(&v->arena,
-			    cur->rules[i].narms * sizeof ***arms);
-	if (!v->exact) {
-		ix = xcalloc(cur->nrules + 1, sizeof *ix);
-		for (i = 1; i < cur->nrules; i++)
-			ix[nix++] = (struct fpidx){ cur->rules[i].fingerprint,
-			    cur->rules[i].id };
-		qsort(ix, nix, sizeof *ix, byfp);
-	}
 	memset(&one, 0, sizeof one);
 	one.runs = &v->runs[run].id;
 	one.nruns = 1;
-	r = gather(v, ix, nix, v->runs[run].profile_id, &one, rules, *arms,
-	    0, 0);
+	r = gather(v, v->runs[run].profile_id, &one, rules, *arms, 0, 0);
 	for (i = 0; i < cur->nrules; i++)
 		(*decided)[i] = rules[i].decided;
-	free(ix);
 	return r;
 }
 
@@ -457,23 +462,30 @@ sb_covview_samples(struct sb_covview *v, uint32_t id, uint32_t max,
 
 	*out = got;
 	*n = 0;
+	if (!v->exact && !v->vrows) {
+		v->vrows = sb_arena_calloc(&v->arena, (v->nprofiles + 1) *
+		    sizeof *v->vrows);
+		v->nvrows = sb_arena_calloc(&v->arena, (v->nprofiles + 1) *
+		    sizeof *v->nvrows);
+	}
 	for (p = v->nprofiles; p-- > 0 && *n < max;) {
-		struct sb_covrule *rows = NULL;
-		uint32_t nrows = 0, i, k, rid = id;
+		uint32_t i, k, rid = id;
 		char **s;
 		uint32_t ns;
 
 		if (!v->exact) {
-			/* the recorded id of this fingerprint in version p */
-			if (sb_covdb_rules_read(v->db, v->profiles[p],
-			    &v->arena, &rows, &nrows) < 0)
+			/* the recorded id of this fingerprint in version p,
+			** from its rule rows, read once for every rule */
+			if (!v->vrows[p] && sb_covdb_rules_read(v->db,
+			    v->profiles[p], &v->arena, &v->vrows[p],
+			    &v->nvrows[p]) < 0)
 				return -1;
-			for (i = 0; i < nrows; i++)
-				if (strcmp(rows[i].fingerprint, fp) == 0)
+			for (i = 0; i < v->nvrows[p]; i++)
+				if (strcmp(v->vrows[p][i].fingerprint, fp) == 0)
 					break;
-			if (i == nrows)
+			if (i == v->nvrows[p])
 				continue;
-			rid = rows[i].id;
+			rid = v->vrows[p][i].id;
 		}
 		if (sb_covdb_samples_read(v->db, v->profiles[p], &v->sel, rid,
 		    max, &s, &ns) < 0)

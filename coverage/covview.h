@@ -14,6 +14,8 @@
 
 #include "coverage/covdb.h"
 
+struct sb_covview_fp;
+
 struct sb_covview_rule {
 	int history;                    /* 0: new after a remap */
 	int observable;                 /* some counted run could see it (§4.2) */
@@ -50,6 +52,10 @@ struct sb_covview {
 	/* for sb_covview_samples() and sb_covview_by_run() */
 	struct sb_covdb *db;
 	struct sb_covsel sel;
+	struct sb_covview_fp *ix;       /* after a remap: current rules by fingerprint */
+	uint32_t nix;
+	struct sb_covrule **vrows;      /* per counted profile: its rule rows, once read */
+	uint32_t *nvrows;
 	struct sb_arena arena;
 };
 
