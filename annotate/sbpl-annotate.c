@@ -19,6 +19,7 @@
 #include "common/buf.h"
 #include "common/cli.h"
 #include "common/json.h"
+#include "common/util.h"
 #include "compiler/cliopts.h"
 #include "compiler/compile.h"
 #include "coverage/covview.h"
@@ -364,14 +365,6 @@ dostrip(const struct opts *o, const char *path)
 	return r;
 }
 
-static const char *
-basename_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 /*
 ** With no compile option given, those recorded with the newest version of
 ** the profile: its parameters and target (§4.1).
@@ -380,7 +373,7 @@ static int
 recorded(struct opts *o, struct sb_covdb *db, const char *profile)
 {
 	struct sb_covprofile_row *rows;
-	const char *name = basename_of(o->remap_from ? o->remap_from :
+	const char *name = sb_basename(o->remap_from ? o->remap_from :
 	    profile);
 	struct sb_json *root;
 	struct sb_json_iter *it;
@@ -422,7 +415,7 @@ findfile(const struct sb_covprofile *p, const char *name)
 		if (strncmp(s->origin, "stdlib:", 7) == 0)
 			continue;
 		if (strcmp(s->origin, name) == 0 || strcmp(s->path, name) == 0 ||
-		    strcmp(basename_of(s->path), name) == 0)
+		    strcmp(sb_basename(s->path), name) == 0)
 			return (int)s->src_no;
 	}
 	return -1;
@@ -462,7 +455,7 @@ notes(const struct opts *o, const struct sb_covview *v,
 		fprintf(stderr, "%s: note: counts carried by rule fingerprint "
 		    "from %u recorded version%s of '%s': %u rule%s new, %u "
 		    "lost\n", sb_progname(), v->nprofiles, v->nprofiles == 1 ?
-		    "" : "s", basename_of(o->remap_from ? o->remap_from :
+		    "" : "s", sb_basename(o->remap_from ? o->remap_from :
 		    profile), m->changed, m->changed == 1 ? "" : "s", m->nlost);
 	if (v->crashed)
 		fprintf(stderr, "%s: note: %u of the counted runs crashed; "

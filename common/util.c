@@ -122,3 +122,11 @@ sb_write_atomic(const char *path, const void *bytes, size_t len)
 	free(tmp);
 	return 0;
 }
+
+const char *
+sb_basename(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}

@@ -32,6 +32,9 @@ char *xstrdup(const char *s);
 */
 SB_NORETURN void sb_fatal(const char *fmt, ...) SB_PRINTF(1, 2);
 
+/* The last component of PATH (after its last '/'), inside PATH. */
+const char *sb_basename(const char *path);
+
 /* The program's short name, for messages. */
 const char *sb_progname(void);
 

@@ -9,6 +9,7 @@
 
 #include "common/limits.h"
 #include "common/sha256.h"
+#include "common/util.h"
 #include "compiler/compile.h"
 #include "compiler/emit.h"
 #include "compiler/lower.h"
@@ -36,14 +37,6 @@ load(struct sb_unit *u, const struct sb_options *o, const char *path)
 		u->io_error = 1;
 	}
 	return id;
-}
-
-static const char *
-basename_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
 }
 
 /*
@@ -126,7 +119,7 @@ evaluate(struct sb_unit *u, const struct sb_options *o)
 		uint32_t src = u->files[i]->src;
 		int bad;
 		sb_import_input_origin(e, src, i + 1 == u->nfiles ? "" :
-		    basename_of(sb_source_get(&u->ctx.sources, src)->path));
+		    sb_basename(sb_source_get(&u->ctx.sources, src)->path));
 		e->site = nospan;
 		e->rulesite = nospan;
 		/* an input is "being imported" while it runs: cycles back to

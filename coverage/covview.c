@@ -37,14 +37,6 @@ lookup(const struct sb_covview_fp *ix, uint32_t n, const char *fp)
 	return x ? x->id : 0;
 }
 
-static const char *
-basename_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 /*
 ** Map a recorded rule (ROW_ID with fingerprint FP of a counted version)
 ** to a current rule id: by id when the key matched, else by fingerprint.
@@ -258,7 +250,7 @@ differs(struct sb_covview *v, int64_t pid, int *err)
 			if (strcmp(rec[k].origin, c->origin) == 0)
 				break;
 		if (k == nrec || memcmp(rec[k].sha256, c->sha256, 32) != 0)
-			return i == 0 ? basename_of(c->path) : c->origin;
+			return i == 0 ? sb_basename(c->path) : c->origin;
 	}
 	return nrec != cur->nsources ? "the list of imported files" : NULL;
 }
@@ -337,7 +329,7 @@ sb_covview_load(struct sb_covview *v, struct sb_covdb *db,
 	struct sb_covprofile_row *prof = NULL;
 	uint64_t **arms;
 	uint32_t nprof = 0, i, p;
-	const char *name = remap_from ? basename_of(remap_from) :
+	const char *name = remap_from ? sb_basename(remap_from) :
 	    cur->main_name;
 	char blob[17], rules[17];
 	int64_t pid;

@@ -23,6 +23,7 @@
 #include "common/buf.h"
 #include "common/sha256.h"
 #include "common/source.h"
+#include "common/util.h"
 #include "compiler/compile.h"
 #include "compiler/eval.h"
 #include "compiler/profile.h"
@@ -45,14 +46,6 @@ static char *
 adup(struct sb_arena *a, const char *s)
 {
 	return sb_arena_strndup(a, s, strlen(s));
-}
-
-static const char *
-basename_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
 }
 
 /* JSON string of S into B. */
@@ -193,7 +186,7 @@ sources(struct sb_covprofile *p, struct sb_unit *u, const struct sb_options *o,
 					break;
 				}
 			if (!origin)
-				origin = basename_of(s->path);
+				origin = sb_basename(s->path);
 		}
 		x->origin = adup(&p->arena, origin);
 	}
@@ -456,7 +449,7 @@ sb_cov_identity(struct sb_covprofile *p, struct sb_unit *u,
 	params(p, o);
 	p->target = adup(&p->arena, u->target->name);
 	p->main_file = relative(&p->arena, main_file);
-	p->main_name = adup(&p->arena, basename_of(main_file));
+	p->main_name = adup(&p->arena, sb_basename(main_file));
 	p->compiler_version = "sbpl-tools " SB_VERSION;
 	ruleshash(prof, p->rules_sha256);
 	if (blob_sha256)
