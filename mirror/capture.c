@@ -230,24 +230,21 @@ look(struct sb_sysrec *rec, struct sb_sysrec_path *p, const char *root)
 /*
 ** Our copy of the target's directory descriptor FD (pidfd_getfd(2)):
 ** cheaper than reading its /proc link, and the path can wait until after
-** the answer. Only directories are kept: a copy of a pipe, a socket or a
-** flock(2)ed file would hold them open for the target until resolve.c
-** closes it. -1 when it cannot be had (then the caller reads the link).
+** the answer. Not checked for being a directory here, which would cost
+** the blocked target a call: a path relative to anything else fails with
+** ENOTDIR, as the lookup here sees, and resolve.c finds no directory and
+** closes the copy a moment later (a pipe, a socket or a flock(2)ed file
+** is held open for that moment only). -1 when it cannot be had (then the
+** caller reads the link).
 */
 static int
 grabdir(struct sb_capture *cx, struct sb_proc *proc, int fd)
 {
-	struct stat st;
-	int pidfd, mine;
+	int pidfd;
 
 	if (fd < 0 || (pidfd = sb_proctab_pidfd(cx->procs, proc)) < 0)
 		return -1;
-	if ((mine = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0)) < 0)
-		return -1;
-	if (fstat(mine, &st) == 0 && S_ISDIR(st.st_mode))
-		return mine;
-	close(mine);
-	return -1;
+	return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 }
 
 /* BASE + "/" + REL into the pool (REL empty: BASE itself). */
@@ -284,12 +281,17 @@ fdpath(struct sb_sysrec *rec, int fd)
 	return pooldup(rec, buf, (size_t)n);
 }
 
-/* Fill path I from the string LITERAL, relative to DIRFD (or the cwd). */
+/*
+** Fill path I from the string LITERAL, relative to DIRFD (or the cwd).
+** LATER: the lookup may wait for sb_capture_late(), unless the path is
+** one of the target's own (/proc/self…), which may be gone by then.
+*/
 static void
 pathfrom(struct sb_capture *cx, struct sb_proc *proc, struct sb_sysrec *rec,
-    int i, const char *literal, int dirfd, int follow)
+    int i, const char *literal, int dirfd, int follow, int later)
 {
 	struct sb_sysrec_path *p = &rec->path[i];
+	char self[PATH_MAX + 64];
 	const char *base;
 
 	p->literal = literal;
@@ -304,14 +306,60 @@ pathfrom(struct sb_capture *cx, struct sb_proc *proc, struct sb_sysrec *rec,
 		    join(rec, base, literal) : NULL;
 	} else if (literal[0] && (p->fd = grabdir(cx, proc, dirfd)) >= 0) {
 		/* ABS waits for resolve.c: the directory is held open */
-		lookin(rec, p, p->fd, literal);
+		if (later)
+			p->later = 1;
+		else
+			lookin(rec, p, p->fd, literal);
 		return;
 	} else {
 		p->abs = (base = fdpath(rec, dirfd)) ? join(rec, base,
 		    literal) : NULL;
 	}
-	if (p->abs)
+	if (!p->abs)
+		return;
+	if (later && selfpath(rec, p->abs, self, sizeof self) == p->abs)
+		p->later = 1;
+	else
 		look(rec, p, sb_proctab_root(cx->procs, proc));
+}
+
+void
+sb_capture_late(struct sb_sysrec *rec)
+{
+	struct sb_sysrec_path *p;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		p = &rec->path[i];
+		if (!p->later)
+			continue;
+		p->later = 0;
+		if (p->fd >= 0)
+			lookin(rec, p, p->fd, p->literal);
+		else if (p->abs)
+			look(rec, p, rec->root ? rec->root : "/");
+	}
+}
+
+/*
+** Metadata reads, whose lookup can wait: the call changes nothing, and
+** its operation is file-read-metadata whether the path exists or not
+** (COVERAGE.md §6.5 needs existence only to tell create from open and a
+** failed call from an access); the vnode type, a fact, is read a moment
+** later, and a path removed in that moment has no type (as if unknown).
+*/
+static int
+lookslater(enum sb_sys sys)
+{
+	switch (sys) {
+	case SB_SYS_stat: case SB_SYS_lstat:
+	case SB_SYS_stat64: case SB_SYS_lstat64:
+	case SB_SYS_newfstatat: case SB_SYS_fstatat64: case SB_SYS_statx:
+	case SB_SYS_readlink: case SB_SYS_readlinkat:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 static int
@@ -347,11 +395,12 @@ paths(struct sb_capture *cx, struct sb_proc *proc, const struct row *r,
 	if (r->path >= 0) {
 		lit = readstr(rec, rec->args[r->path]);
 		pathfrom(cx, proc, rec, 0, lit, dirfdarg(rec, r->dirfd),
-		    follows(r, rec));
+		    follows(r, rec), lookslater(rec->sys));
 	}
 	if (r->path2 >= 0) {
 		lit = readstr(rec, rec->args[r->path2]);
-		pathfrom(cx, proc, rec, 1, lit, dirfdarg(rec, r->dirfd2), 0);
+		pathfrom(cx, proc, rec, 1, lit, dirfdarg(rec, r->dirfd2), 0,
+		    0);
 	}
 	if (r->fd >= 0) {
 		struct sb_sysrec_path *p = &rec->path[0];
@@ -543,7 +592,7 @@ sockaddr(struct sb_capture *cx, struct sb_proc *proc, struct sb_sysrec *rec,
 		memcpy(name, un->sun_path, n);
 		name[n] = 0;
 		s->path = pooldup(rec, name, strlen(name));
-		pathfrom(cx, proc, rec, 0, s->path, AT_FDCWD, 1);
+		pathfrom(cx, proc, rec, 0, s->path, AT_FDCWD, 1, 0);
 		break;
 	default:
 		break;

@@ -43,6 +43,11 @@ int sb_capture(struct sb_capture *cx, int64_t tid, uint32_t arch, int64_t nr,
 ** SRC held now belong to DST.
 */
 void sb_sysrec_move(struct sb_sysrec *dst, struct sb_sysrec *src);
+/*
+** The lookups capture left for later (struct sb_sysrec_path's LATER), made
+** by the evaluating thread once the target runs on; before resolve.c.
+*/
+void sb_capture_late(struct sb_sysrec *rec);
 /* Close the descriptors REC holds (a record that is dropped). */
 void sb_sysrec_release(struct sb_sysrec *rec);
 

@@ -217,6 +217,7 @@ evaluate(struct run *r, struct sb_sysrec *rec)
 		}
 		h->process(h->ctx, &p);
 	}
+	sb_capture_late(rec);
 	sb_resolve(&r->res, rec);
 	sb_sysrec_release(rec);
 	sb_opmap(&r->o->opmap, rec, r->out);

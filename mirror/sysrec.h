@@ -48,6 +48,10 @@ struct sb_sysrec_path {
 	const char *link;       /* its content, when followed (read while
 	                           blocked: it may be gone by resolve time) */
 	int follow;             /* the syscall follows a final symlink */
+	int later;              /* EXISTS, VTYPE, MODE and LINK wait for
+	                           sb_capture_late(): a metadata read, which
+	                           changes nothing and maps alike whether the
+	                           path exists or not */
 	int fd;                 /* ours: a copy of the target's descriptor that
 	                           LITERAL is relative to (or that the path is,
 	                           when LITERAL is NULL); -1 none. resolve.c
