@@ -13,6 +13,14 @@
 ** (here file-read-metadata: the profile ends by allowing it for every
 ** path).
 **
+** A seventh configuration is the floor of the unotify design on the
+** machine at hand: the same seccomp filter as sbpl-mirror's (mirror/
+** seccomp.c, linked in), every trap answered at once by a loop that reads
+** nothing, decides nothing and records nothing. Its time less the
+** untraced time, over the number of traps, is what one trap's round trip
+** costs the target here; no tracer that stops the target at each watched
+** call can be faster than that configuration.
+**
 ** bench/run pins benchmarks to one core; a tracer's cost depends on the
 ** supervisor having a core of its own, as it has in use, so this one
 ** widens its affinity to every core first (and says so).
@@ -23,26 +31,45 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "mirror/seccomp.h"
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
 #define REPS 5
 #define NFILES 12
 
-enum config { BASE, UNOTIFY, PTRACE, DUNOTIFY, DPTRACE, STRACE, NCONFIG };
+enum config {
+	BASE, FLOOR, UNOTIFY, PTRACE, DUNOTIFY, DPTRACE, STRACE, NCONFIG
+};
 static const char *const confname[NCONFIG] = {
-	"untraced", "unotify", "ptrace", "unotify --trap=decisive",
-	"ptrace --trap=decisive", "strace -f",
+	"untraced", "trap floor (answer only)", "unotify", "ptrace",
+	"unotify --trap=decisive", "ptrace --trap=decisive", "strace -f",
 };
 static const char *const confkey[NCONFIG] = {
-	"base", "unotify", "ptrace", "unotify_decisive", "ptrace_decisive",
-	"strace",
+	"base", "floor", "unotify", "ptrace", "unotify_decisive",
+	"ptrace_decisive", "strace",
 };
 
 /*
@@ -111,6 +138,94 @@ timed(const char *const argv[])
 	return now() - t0;
 }
 
+/*
+** The trap floor: /bin/sh -c SCRIPT under sbpl-mirror's filter, each trap
+** answered unread, as unotify.c answers (synchronous wake-up, continue).
+** Wall seconds, or -1; *NTRAPS the traps answered.
+*/
+static double
+floorrun(const char *script, long *ntraps)
+{
+	struct sb_seccomp_opts o;
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	struct seccomp_notif_sizes sz;
+	struct pollfd p;
+	double t0 = now();
+	int ready[2], go[2], fd = -1, pidfd, lis, st;
+	char c = 0;
+	pid_t pid;
+
+	*ntraps = 0;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0 ||
+	    sz.seccomp_notif > sizeof req || sz.seccomp_notif_resp >
+	    sizeof resp || pipe(ready) < 0)
+		return -1;
+	if (pipe(go) < 0)
+		return -1;
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		memset(&o, 0, sizeof o);
+		o.action = SB_SECCOMP_NOTIFY;
+		o.no_new_privs = 1;
+		close(ready[0]);
+		close(go[1]);
+		if ((fd = open("/dev/null", O_WRONLY)) >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		fd = sb_seccomp_install(&o);
+		if (write(ready[1], &fd, sizeof fd) != sizeof fd ||
+		    fd < 0 || read(go[0], &c, 1) != 1)
+			_exit(125);
+		close(fd);
+		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
+		_exit(127);
+	}
+	close(ready[1]);
+	close(go[0]);
+	if (read(ready[0], &fd, sizeof fd) != sizeof fd || fd < 0 ||
+	    (pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0 ||
+	    (lis = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0)) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(ready[0]);
+	close(pidfd);
+	ioctl(lis, SECCOMP_IOCTL_NOTIF_SET_FLAGS, 1ULL);
+	if (write(go[1], &c, 1) != 1)
+		return -1;
+	close(go[1]);
+	for (;;) {
+		p.fd = lis;
+		p.events = POLLIN;
+		p.revents = 0;
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			break;
+		if (!(p.revents & POLLIN)) {
+			if (p.revents & (POLLHUP | POLLERR))
+				break;
+			continue;
+		}
+		memset(&req, 0, sizeof req);
+		if (ioctl(lis, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			continue;
+		memset(&resp, 0, sizeof resp);
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		if (ioctl(lis, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
+			(*ntraps)++;
+	}
+	close(lis);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		return -1;
+	return now() - t0;
+}
+
 static int
 bycmp(const void *a, const void *b)
 {
@@ -159,6 +274,7 @@ struct workload {
 	const char *key;
 	const char *name;
 	char script[16384];
+	long traps;                     /* answered by the floor's loop */
 	double t[NCONFIG][REPS];
 	double median[NCONFIG];
 };
@@ -208,11 +324,14 @@ measure(struct workload *w, const char *mirror, const char *prof,
 	argv[STRACE][7] = NULL;
 	/* one warm-up of each, then the repetitions interleaved */
 	for (c = 0; c < NCONFIG; c++)
-		if (c != STRACE || have_strace)
+		if (c == FLOOR)
+			floorrun(w->script, &w->traps);
+		else if (c != STRACE || have_strace)
 			timed(argv[c]);
 	for (r = 0; r < REPS; r++)
 		for (c = 0; c < NCONFIG; c++)
-			w->t[c][r] = c == STRACE && !have_strace ? -1 :
+			w->t[c][r] = c == FLOOR ? floorrun(w->script,
+			    &w->traps) : c == STRACE && !have_strace ? -1 :
 			    timed(argv[c]);
 	for (c = 0; c < NCONFIG; c++) {
 		qsort(w->t[c], REPS, sizeof w->t[c][0], bycmp);
@@ -242,6 +361,20 @@ report(const struct workload *w, FILE *out, double target)
 				    w->median[c] / w->median[BASE]);
 		}
 	}
+	if (w->median[FLOOR] > 0 && w->traps > 0) {
+		printf("  traps a run: %ld; one round trip costs the target "
+		    "%.2f us (floor); unotify adds %.2f us a trap over it\n",
+		    w->traps, (w->median[FLOOR] - w->median[BASE]) * 1e6 /
+		    (double)w->traps, (w->median[UNOTIFY] - w->median[FLOOR]) *
+		    1e6 / (double)w->traps);
+		if (out) {
+			fprintf(out, "mirror_%s_traps\t%ld\n", w->key,
+			    w->traps);
+			fprintf(out, "mirror_%s_trap_us\t%.2f\n", w->key,
+			    (w->median[FLOOR] - w->median[BASE]) * 1e6 /
+			    (double)w->traps);
+		}
+	}
 	printf("  target: at most %.1fx: unotify%s, unotify --trap=decisive%s; "
 	    "faster than strace -f%s\n", target,
 	    w->median[UNOTIFY] / w->median[BASE] <= target ? " met" :
@@ -250,6 +383,11 @@ report(const struct workload *w, FILE *out, double target)
 	    w->median[UNOTIFY] < w->median[STRACE] &&
 	    w->median[PTRACE] < w->median[STRACE] ? " (met by both backends)" :
 	    " (NOT met)");
+	if (w->median[FLOOR] > 0 && w->median[FLOOR] / w->median[BASE] >
+	    target)
+		printf("  (no tracer that stops the target at every watched "
+		    "call meets it here: the trap floor alone is %.2fx)\n",
+		    w->median[FLOOR] / w->median[BASE]);
 }
 
 int
