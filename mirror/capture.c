@@ -27,17 +27,8 @@
 #include <unistd.h>
 
 #include "mirror/capture.h"
+#include "mirror/kernel.h"
 #include "mirror/procfs.h"
-
-#ifndef AT_EMPTY_PATH
-#define AT_EMPTY_PATH 0x1000
-#endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 enum follow { F_YES, F_NO, F_AT, F_ATF, F_OPEN, F_HOW };
 enum extra {

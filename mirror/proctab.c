@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "mirror/kernel.h"
 #include "mirror/procfs.h"
 #include "mirror/proctab.h"
 
@@ -241,16 +242,12 @@ sweep(struct sb_proctab *t)
 int
 sb_proctab_pidfd(struct sb_proctab *t, struct sb_proc *p)
 {
-#ifdef SYS_pidfd_open
 	if (p->pidfd >= 0 || p->dead)
 		return p->pidfd;
 	if (t->npidfds >= t->sweepat)
 		sweep(t);
 	if ((p->pidfd = (int)syscall(SYS_pidfd_open, (pid_t)p->tgid, 0)) >= 0)
 		t->npidfds++;
-#else
-	(void)t;
-#endif
 	return p->pidfd;
 }
 

@@ -22,17 +22,8 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 
+#include "mirror/kernel.h"
 #include "mirror/seccomp.h"
-
-#ifndef AT_EMPTY_PATH
-#define AT_EMPTY_PATH 0x1000
-#endif
-#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
-#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
-#endif
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
 
 /* Most BPF a filter may take (the kernel's BPF_MAXINSNS). */
 #define MAXINSNS 4096

@@ -31,7 +31,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -45,17 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mirror/kernel.h"
 #include "mirror/seccomp.h"
-
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 #define REPS 5
 #define NFILES 12
@@ -195,7 +185,8 @@ floorrun(const char *script, long *ntraps)
 	}
 	close(ready[0]);
 	close(pidfd);
-	ioctl(lis, SECCOMP_IOCTL_NOTIF_SET_FLAGS, 1ULL);
+	ioctl(lis, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+	    (unsigned long long)SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	if (write(go[1], &c, 1) != 1)
 		return -1;
 	close(go[1]);
