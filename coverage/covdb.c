@@ -200,6 +200,16 @@ commit(struct sb_covdb *db)
 	return 0;
 }
 
+/* V (N elements of SIZE bytes, room for *CAP) with room for one more. */
+static void *
+grow(void *v, uint32_t n, uint32_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 16;
+	return xrealloc(v, *cap * size);
+}
+
 static sqlite3_stmt *
 prep(struct sb_covdb *db, const char *sql)
 {
@@ -649,9 +659,7 @@ markcrashed(struct sb_covdb *db)
 		    sqlite3_column_int64(s, 2),
 		    (const char *)sqlite3_column_text(s, 3)))
 			continue;
-		if (n == cap)
-			ids = xrealloc(ids, (cap = cap ? 2 * cap : 8) *
-			    sizeof *ids);
+		ids = grow(ids, n, &cap, sizeof *ids);
 		ids[n++] = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_finalize(s);
@@ -1499,9 +1507,7 @@ sb_covdb_profiles_read(struct sb_covdb *db, struct sb_covprofile_row **rows,
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sb_covprofile_row *p;
-		if (*n == cap)
-			*rows = xrealloc(*rows, (cap = cap ? 2 * cap : 4) *
-			    sizeof **rows);
+		*rows = grow(*rows, *n, &cap, sizeof **rows);
 		p = &(*rows)[(*n)++];
 		memset(p, 0, sizeof *p);
 		p->id = sqlite3_column_int64(s, 0);
@@ -1602,9 +1608,8 @@ readobservable(struct sb_covdb *db, struct sb_covrun_row *r)
 		return -1;
 	sqlite3_bind_int64(s, 1, r->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (r->nobservable == cap)
-			r->observable = xrealloc(r->observable, (cap = cap ?
-			    2 * cap : 64) * sizeof *r->observable);
+		r->observable = grow(r->observable, r->nobservable, &cap,
+		    sizeof *r->observable);
 		r->observable[r->nobservable++] = coltext(s, 0);
 	}
 	sqlite3_reset(s);
@@ -1676,9 +1681,7 @@ sb_covdb_runs_read(struct sb_covdb *db, int64_t profile_id,
 			rc = SQLITE_ERROR;
 			break;
 		}
-		if (*n == cap)
-			*rows = xrealloc(*rows, (cap = cap ? 2 * cap : 8) *
-			    sizeof **rows);
+		*rows = grow(*rows, *n, &cap, sizeof **rows);
 		(*rows)[(*n)++] = r;
 	}
 	sqlite3_finalize(s);
@@ -1721,6 +1724,34 @@ runset(struct sb_covdb *db, int64_t profile_id, const struct sb_covsel *sel,
 	json[len++] = ']';
 	json[len] = 0;
 	return json;
+}
+
+/*
+** SQL prepared with its :runs bound to the ids of the runs SEL selects of
+** PROFILE_ID (for "IN (SELECT value FROM json_each(:runs))") and its
+** :profile to PROFILE_ID; NULL after an error.
+*/
+static sqlite3_stmt *
+prepruns(struct sb_covdb *db, int64_t profile_id, const struct sb_covsel *sel,
+    const char *sql)
+{
+	struct sb_covrun_row *runs;
+	uint32_t nruns;
+	sqlite3_stmt *s;
+	char *set;
+	int k;
+
+	if (!(set = runset(db, profile_id, sel, &runs, &nruns)))
+		return NULL;
+	sb_covdb_runs_free(runs, nruns);
+	if ((s = prep(db, sql))) {
+		if ((k = sqlite3_bind_parameter_index(s, ":runs")) > 0)
+			sqlite3_bind_text(s, k, set, -1, SQLITE_TRANSIENT);
+		if ((k = sqlite3_bind_parameter_index(s, ":profile")) > 0)
+			sqlite3_bind_int64(s, k, profile_id);
+	}
+	free(set);
+	return s;
 }
 
 static int
@@ -1878,9 +1909,7 @@ sb_covdb_rule_stats_read(struct sb_covdb *db, int64_t profile_id,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sb_covrule_stats *x;
 
-		if (*n == cap)
-			*out = xrealloc(*out, (cap = cap ? 2 * cap : 64) *
-			    sizeof **out);
+		*out = grow(*out, *n, &cap, sizeof **out);
 		x = &(*out)[(*n)++];
 		memset(x, 0, sizeof *x);
 		x->rule = (uint32_t)sqlite3_column_int64(s, 0);
@@ -1948,8 +1977,7 @@ sb_covdb_sources_read(struct sb_covdb *db, int64_t profile_id,
 	sqlite3_bind_int64(s, 1, profile_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sb_covsource *x;
-		if (*n == cap)
-			v = xrealloc(v, (cap = cap ? 2 * cap : 8) * sizeof *v);
+		v = grow(v, *n, &cap, sizeof *v);
 		x = &v[(*n)++];
 		x->src_no = (uint32_t)sqlite3_column_int64(s, 0);
 		x->origin = acol(a, s, 1);
@@ -1991,8 +2019,7 @@ sb_covdb_rules_read(struct sb_covdb *db, int64_t profile_id,
 	sqlite3_bind_int64(s, 1, profile_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sb_covrule *x;
-		if (*n == cap)
-			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof *v);
+		v = grow(v, *n, &cap, sizeof *v);
 		x = &v[(*n)++];
 		memset(x, 0, sizeof *x);
 		x->id = (uint32_t)sqlite3_column_int64(s, 0);
@@ -2028,32 +2055,23 @@ int
 sb_covdb_hits_read(struct sb_covdb *db, int64_t profile_id,
     const struct sb_covsel *sel, struct sb_covhit_row **rows, uint32_t *n)
 {
-	struct sb_covrun_row *runs;
-	uint32_t nruns, cap = 0;
+	uint32_t cap = 0;
 	sqlite3_stmt *s;
-	char *set;
 	int rc;
 
 	*rows = NULL;
 	*n = 0;
-	if (!(set = runset(db, profile_id, sel, &runs, &nruns)))
+	if (!(s = prepruns(db, profile_id, sel, "SELECT rule_id, operation, "
+	    "decision, sum(decided), sum(decided_approx), "
+	    "sum(decided_ambiguous), sum(matched_overridden), "
+	    "sum(inconsistent), min(first_ns), max(last_ns), "
+	    "min(sample_argument) FROM hits WHERE run_id IN "
+	    "(SELECT value FROM json_each(:runs)) GROUP BY rule_id, operation, "
+	    "decision ORDER BY rule_id, operation, decision")))
 		return -1;
-	sb_covdb_runs_free(runs, nruns);
-	if (!(s = prep(db, "SELECT rule_id, operation, decision, sum(decided), "
-	    "sum(decided_approx), sum(decided_ambiguous), "
-	    "sum(matched_overridden), sum(inconsistent), min(first_ns), "
-	    "max(last_ns), min(sample_argument) FROM hits WHERE run_id IN "
-	    "(SELECT value FROM json_each(?1)) GROUP BY rule_id, operation, "
-	    "decision ORDER BY rule_id, operation, decision"))) {
-		free(set);
-		return -1;
-	}
-	sqlite3_bind_text(s, 1, set, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sb_covhit_row *h;
-		if (*n == cap)
-			*rows = xrealloc(*rows, (cap = cap ? 2 * cap : 64) *
-			    sizeof **rows);
+		*rows = grow(*rows, *n, &cap, sizeof **rows);
 		h = &(*rows)[(*n)++];
 		h->rule = (uint32_t)sqlite3_column_int64(s, 0);
 		h->operation = coltext(s, 1);
@@ -2068,7 +2086,6 @@ sb_covdb_hits_read(struct sb_covdb *db, int64_t profile_id,
 		h->sample = coltext(s, 10);
 	}
 	sqlite3_finalize(s);
-	free(set);
 	if (rc != SQLITE_DONE) {
 		sb_covdb_hits_free(*rows, *n);
 		*rows = NULL;
@@ -2094,32 +2111,22 @@ int
 sb_covdb_arms_read(struct sb_covdb *db, int64_t profile_id,
     const struct sb_covsel *sel, struct sb_covarm_row **rows, uint32_t *n)
 {
-	struct sb_covrun_row *runs;
-	uint32_t nruns, cap = 0;
+	uint32_t cap = 0;
 	sqlite3_stmt *s;
-	char *set;
 	int rc;
 
 	*rows = NULL;
 	*n = 0;
-	if (!(set = runset(db, profile_id, sel, &runs, &nruns)))
+	if (!(s = prepruns(db, profile_id, sel, "SELECT a.rule_id, a.arm_no, "
+	    "a.arm_hash, coalesce(sum(h.matched), 0) FROM rule_arms a "
+	    "LEFT JOIN arm_hits h ON h.rule_id = a.rule_id AND "
+	    "h.arm_no = a.arm_no AND h.run_id IN "
+	    "(SELECT value FROM json_each(:runs)) WHERE a.profile_id = :profile "
+	    "GROUP BY a.rule_id, a.arm_no ORDER BY a.rule_id, a.arm_no")))
 		return -1;
-	sb_covdb_runs_free(runs, nruns);
-	if (!(s = prep(db, "SELECT a.rule_id, a.arm_no, a.arm_hash, "
-	    "coalesce(sum(h.matched), 0) FROM rule_arms a LEFT JOIN arm_hits h "
-	    "ON h.rule_id = a.rule_id AND h.arm_no = a.arm_no AND h.run_id IN "
-	    "(SELECT value FROM json_each(?2)) WHERE a.profile_id = ?1 "
-	    "GROUP BY a.rule_id, a.arm_no ORDER BY a.rule_id, a.arm_no"))) {
-		free(set);
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, profile_id);
-	sqlite3_bind_text(s, 2, set, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sb_covarm_row *a;
-		if (*n == cap)
-			*rows = xrealloc(*rows, (cap = cap ? 2 * cap : 16) *
-			    sizeof **rows);
+		*rows = grow(*rows, *n, &cap, sizeof **rows);
 		a = &(*rows)[(*n)++];
 		a->rule = (uint32_t)sqlite3_column_int64(s, 0);
 		a->arm = (uint32_t)sqlite3_column_int64(s, 1);
@@ -2129,7 +2136,6 @@ sb_covdb_arms_read(struct sb_covdb *db, int64_t profile_id,
 		a->matched = (uint64_t)sqlite3_column_int64(s, 3);
 	}
 	sqlite3_finalize(s);
-	free(set);
 	if (rc != SQLITE_DONE) {
 		free(*rows);
 		*rows = NULL;
@@ -2144,31 +2150,23 @@ sb_covdb_samples_read(struct sb_covdb *db, int64_t profile_id,
     const struct sb_covsel *sel, uint32_t rule, uint32_t max, char ***out,
     uint32_t *n)
 {
-	struct sb_covrun_row *runs;
-	uint32_t nruns;
 	sqlite3_stmt *s;
-	char *set;
 	int rc = SQLITE_DONE;
 
 	*out = NULL;
 	*n = 0;
-	if (!(set = runset(db, profile_id, sel, &runs, &nruns)))
-		return -1;
-	sb_covdb_runs_free(runs, nruns);
 	/*
 	** Straight from the events_by_rule index, stopping at MAX distinct
 	** arguments: a run that kept every event (--events=all) can hold
 	** millions for one rule, and a GROUP BY over them all is what made
 	** this slow. Order: by operation, oldest first within each.
 	*/
-	if (!(s = prep(db, "SELECT argument FROM events WHERE run_id IN "
-	    "(SELECT value FROM json_each(?1)) AND rule_id = ?2 AND argument "
-	    "IS NOT NULL AND match_status <> 'unmatched'"))) {
-		free(set);
+	if (!(s = prepruns(db, profile_id, sel, "SELECT argument FROM events "
+	    "WHERE run_id IN (SELECT value FROM json_each(:runs)) AND "
+	    "rule_id = :rule AND argument IS NOT NULL AND "
+	    "match_status <> 'unmatched'")))
 		return -1;
-	}
-	sqlite3_bind_text(s, 1, set, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, rule);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":rule"), rule);
 	*out = xcalloc(max + 1, sizeof **out);
 	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *a = (const char *)sqlite3_column_text(s, 0);
@@ -2182,7 +2180,6 @@ sb_covdb_samples_read(struct sb_covdb *db, int64_t profile_id,
 	if (*n == max)
 		rc = SQLITE_DONE;
 	sqlite3_finalize(s);
-	free(set);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		sb_covdb_strings_free(*out, *n);
 		*out = NULL;
