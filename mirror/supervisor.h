@@ -67,7 +67,9 @@ uint32_t sb_supervise_untrap(struct sb_unit *u,
 
 /*
 ** The operations a run that leaves SKIP (or NULL) to the kernel can
-** observe, into OPS (room for MAX); their number.
+** observe, into OPS (room for MAX); their number. An operation that a
+** call left to the kernel can make is not observable, even if trapped
+** calls make it too: its counts would be partial.
 */
 uint32_t sb_supervise_observable(const unsigned char *skip, const char **ops,
     uint32_t max);
