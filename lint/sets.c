@@ -89,6 +89,15 @@ struct assume {
 
 #define CACHE_BITS 18
 #define STEP_CAP 400000u
+/*
+** Sealed sets with at most this many atoms keep the relations of atom
+** pairs in a matrix of a byte a pair (4 MiB at most) once they have been
+** asked about as often as a 1024th of its size (clearing it then costs
+** less than the probes it saves): relations are asked tens of millions
+** of times over a corpus, nearly always answered from the cache, and a
+** byte read is cheaper than a probe of the hash table.
+*/
+#define RELM_MAX 2048u
 
 struct sb_sets {
 	const struct sb_target *t;
@@ -115,6 +124,10 @@ struct sb_sets {
 	uint32_t ntcache, captcache;
 	uint8_t *rel;                   /* struct relent table */
 	uint32_t caprel, nrel;
+	uint8_t *relm;                  /* relations of atom pairs, RELMN
+	                                   squared, when the atoms are few */
+	uint32_t relmn;
+	uint64_t nrelq;                 /* relations asked before RELM */
 	struct assume *assume;
 	uint32_t nassume;
 	uint32_t used, steps;
@@ -245,6 +258,7 @@ sb_sets_free(struct sb_sets *s)
 	free(s->memo[0]);
 	free(s->memo[1]);
 	free(s->rel);
+	free(s->relm);
 	sb_arena_free(&s->arena);
 	free(s);
 }
@@ -1006,6 +1020,7 @@ relation(struct sb_sets *s, uint32_t a, uint32_t b, int which)
 	uint32_t np = 0, used = 0, i;
 	uint64_t key;
 	struct relent *t = (struct relent *)(void *)s->rel;
+	uint8_t *m = NULL, bit = which == REL_DISJOINT ? 1 : 4;
 	int r;
 
 	if (which == REL_DISJOINT && a > b) {
@@ -1013,20 +1028,36 @@ relation(struct sb_sets *s, uint32_t a, uint32_t b, int which)
 		a = b;
 		b = x;
 	}
+	/* the matrix: BIT known, BIT << 1 its value */
+	if (!s->relm && s->sealed && s->natoms <= RELM_MAX &&
+	    ++s->nrelq > ((uint64_t)s->natoms * s->natoms >> 10)) {
+		s->relmn = s->natoms;
+		s->relm = xcalloc((size_t)s->relmn * s->relmn, 1);
+	}
+	if (a < s->relmn && b < s->relmn) {
+		m = &s->relm[(size_t)a * s->relmn + b];
+		if (*m & bit)
+			return (*m & (bit << 1)) != 0;
+	}
 	key = ((uint64_t)(which + 1) << 60) | ((uint64_t)a << 30) | b;
 	if (s->caprel) {
 		for (i = (uint32_t)(key * 0x9e3779b97f4a7c15ull >> 40) &
 		    (s->caprel - 1); t[i].key; i = (i + 1) & (s->caprel - 1))
-			if (t[i].key == key)
+			if (t[i].key == key) {
+				if (m)
+					*m |= bit | (t[i].v ? bit << 1 : 0);
 				return t[i].v;
+			}
 	}
 	{
 		/* two fixed prefixes that disagree: no common string (A may
 		** still be empty, so inclusion is only left unproven) */
 		const struct atom *x = &s->atoms[a], *y = &s->atoms[b];
 		uint32_t n = x->nfixed < y->nfixed ? x->nfixed : y->nfixed;
-		if (memcmp(x->fixed, y->fixed, n) != 0)
-			return which == REL_DISJOINT;
+		if (memcmp(x->fixed, y->fixed, n) != 0) {
+			r = which == REL_DISJOINT;
+			goto store;
+		}
 	}
 	if (s->atoms[a].f->pat == SB_PAT_LITERAL ||
 	    (which == REL_DISJOINT && s->atoms[b].f->pat == SB_PAT_LITERAL)) {
@@ -1055,6 +1086,10 @@ relation(struct sb_sets *s, uint32_t a, uint32_t b, int which)
 	}
 	r = r == 0;             /* no common string: the relation holds */
 store:
+	if (m) {
+		*m |= bit | (r ? bit << 1 : 0);
+		return r;
+	}
 	if (2 * (s->nrel + 1) >= s->caprel) {
 		uint32_t cap = s->caprel ? 2 * s->caprel : 1024, j, k;
 		struct relent *nt = xcalloc(cap, sizeof *nt);
