@@ -87,6 +87,13 @@ struct assume {
 	int value;
 };
 
+/*
+** The operation cache has 1 << cachebits entries, from CACHE_MIN_BITS,
+** growing (cleared) with the nodes up to CACHE_BITS: most profiles make a
+** few thousand nodes, and clearing the largest size for each of them
+** cost more than the lookups it served.
+*/
+#define CACHE_MIN_BITS 12
 #define CACHE_BITS 18
 #define STEP_CAP 400000u
 /*
@@ -116,6 +123,7 @@ struct sb_sets {
 	uint32_t *unique;
 	uint32_t capunique;
 	struct centry *cache;
+	uint32_t cachebits;
 	struct kv *fmemo;
 	uint32_t nfmemo, capfmemo;
 	uint8_t *memo[2];
@@ -219,7 +227,8 @@ sb_sets_new(const struct sb_target *t)
 	s->nodes[0] = (struct bnode){ UINT32_MAX, 0, 0 };
 	s->nodes[1] = (struct bnode){ UINT32_MAX, 1, 1 };
 	s->nnodes = 2;
-	s->cache = xcalloc((size_t)1 << CACHE_BITS, sizeof *s->cache);
+	s->cachebits = CACHE_MIN_BITS;
+	s->cache = xcalloc((size_t)1 << s->cachebits, sizeof *s->cache);
 	sb_arena_init(&s->arena);
 	return s;
 }
@@ -744,6 +753,13 @@ mk(struct sb_sets *s, uint32_t var, uint32_t lo, uint32_t hi)
 	n = s->nnodes++;
 	s->nodes[n] = (struct bnode){ var, lo, hi };
 	s->unique[i] = n;
+	/* no caller holds a cache entry across the call that made a node */
+	if (s->nnodes > (1u << s->cachebits) && s->cachebits < CACHE_BITS) {
+		free(s->cache);
+		s->cachebits += 2;
+		s->cache = xcalloc((size_t)1 << s->cachebits,
+		    sizeof *s->cache);
+	}
 	return n;
 }
 
@@ -752,7 +768,7 @@ centry(struct sb_sets *s, uint32_t op, uint32_t a, uint32_t b)
 {
 	uint32_t h = mix3(op, a, b);
 
-	return &s->cache[h & ((1u << CACHE_BITS) - 1)];
+	return &s->cache[h & ((1u << s->cachebits) - 1)];
 }
 
 static uint32_t
