@@ -369,6 +369,7 @@ rxinit(struct sb_fa *a)
 	a->cappool = 64;
 	a->pool = xmalloc(a->cappool * sizeof *a->pool);
 	a->work = xmalloc((a->rx->n + 1) * sizeof *a->work);
+	a->entries = xmalloc((a->rx->n + 1) * sizeof *a->entries);
 	a->mark = xcalloc(a->rx->n + 1, sizeof *a->mark);
 	a->limit = 100000;
 	closure(a, &zero, 1, 1, &n, &matched, &acc);
@@ -397,21 +398,20 @@ consumes(const struct sb_rx_inst *x, uint8_t c)
 static uint32_t
 rxstep(struct sb_fa *a, uint32_t st, uint16_t k)
 {
-	uint32_t *entries, n = 0, i, nout, next;
+	uint32_t *entries = a->entries, n = 0, i, nout, next;
 	int32_t d = a->delta[(size_t)st * a->al->n + k];
 	uint8_t c = a->al->rep[k];
 	int matched, acc;
 
 	if (d >= 0)
 		return (uint32_t)d;
-	entries = xmalloc((a->setlen[st] + 1) * sizeof *entries);
+	/* a state's pcs are distinct pcs of the program: at most rx->n */
 	for (i = 0; i < a->setlen[st]; i++) {
 		uint32_t pc = a->pool[a->setoff[st] + i];
 		if (consumes(&a->rx->prog[pc], c))
 			entries[n++] = pc + 1;
 	}
 	closure(a, entries, n, 0, &nout, &matched, &acc);
-	free(entries);
 	next = rxstate(a, nout, matched, acc);
 	if (next != SB_FA_OVER)
 		a->delta[(size_t)st * a->al->n + k] = (int32_t)next;
@@ -459,6 +459,7 @@ sb_fa_free(struct sb_fa *a)
 	free(a->pool);
 	free(a->hash);
 	free(a->work);
+	free(a->entries);
 	free(a->mark);
 	free(a);
 }

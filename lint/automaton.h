@@ -75,6 +75,7 @@ struct sb_fa {
 	uint32_t *hash;                 /* open addressing: state + 1, 0 empty */
 	uint32_t caphash;
 	uint32_t *work, *mark;          /* closure scratch, per pc */
+	uint32_t *entries;              /* a step's scratch, per pc */
 	uint32_t stamp;
 	uint32_t start;
 	uint32_t limit;                 /* most subset states made */
