@@ -1028,8 +1028,9 @@ struct relent {
 	uint8_t v;
 };
 
+/* relation() when the matrix does not know: ask, and remember. */
 static int
-relation(struct sb_sets *s, uint32_t a, uint32_t b, int which)
+relate(struct sb_sets *s, uint32_t a, uint32_t b, int which)
 {
 	struct dim *d = &s->dims[s->atoms[a].dim];
 	struct sb_fa *pos[3], *neg[1];
@@ -1129,6 +1130,23 @@ store:
 	t[i].v = (uint8_t)r;
 	s->nrel++;
 	return r;
+}
+
+/* Whether atoms A and B are disjoint (REL_DISJOINT) or A is in B. */
+static inline int
+relation(struct sb_sets *s, uint32_t a, uint32_t b, int which)
+{
+	uint8_t bit = which == REL_DISJOINT ? 1 : 4, m;
+
+	if (which == REL_DISJOINT && a > b) {
+		uint32_t x = a;
+		a = b;
+		b = x;
+	}
+	if (a < s->relmn && b < s->relmn &&
+	    ((m = s->relm[(size_t)a * s->relmn + b]) & bit))
+		return (m & (bit << 1)) != 0;
+	return relate(s, a, b, which);
 }
 
 static int
