@@ -186,8 +186,8 @@ req(struct unotify *u, uint32_t i)
 }
 
 /*
-** Wait up to TIMEOUT ms for the listener or the child; then receive one
-** notification, if one is pending. Returns 0, 1 when a signal cut the wait short,
+** Wait up to TIMEOUT ms for the listener or the child; then receive every
+** notification pending. Returns 0, 1 when a signal cut the wait short,
 ** or -1 on a failure of the listener.
 */
 static int
@@ -222,12 +222,7 @@ receive(struct unotify *u, int timeout)
 		}
 		u->n++;
 		u->b.nevents++;
-		/*
-		** One at a time: polling again for what else is pending
-		** would cost every trap a second poll(2), and a trap that
-		** is pending is there for the next call all the same.
-		*/
-		return 0;
+		timeout = 0;    /* take what else is pending, then return */
 	}
 }
 
