@@ -1028,7 +1028,10 @@ struct relent {
 	uint8_t v;
 };
 
-/* relation() when the matrix does not know: ask, and remember. */
+/*
+** relation() when the matrix does not know: ask, and remember. A and B
+** come in relation()'s order (the smaller first for REL_DISJOINT).
+*/
 static int
 relate(struct sb_sets *s, uint32_t a, uint32_t b, int which)
 {
@@ -1040,22 +1043,14 @@ relate(struct sb_sets *s, uint32_t a, uint32_t b, int which)
 	uint8_t *m = NULL, bit = which == REL_DISJOINT ? 1 : 4;
 	int r;
 
-	if (which == REL_DISJOINT && a > b) {
-		uint32_t x = a;
-		a = b;
-		b = x;
-	}
 	/* the matrix: BIT known, BIT << 1 its value */
 	if (!s->relm && s->sealed && s->natoms <= RELM_MAX &&
 	    ++s->nrelq > ((uint64_t)s->natoms * s->natoms >> 10)) {
 		s->relmn = s->natoms;
 		s->relm = xcalloc((size_t)s->relmn * s->relmn, 1);
 	}
-	if (a < s->relmn && b < s->relmn) {
+	if (a < s->relmn && b < s->relmn)
 		m = &s->relm[(size_t)a * s->relmn + b];
-		if (*m & bit)
-			return (*m & (bit << 1)) != 0;
-	}
 	key = ((uint64_t)(which + 1) << 60) | ((uint64_t)a << 30) | b;
 	if (s->caprel) {
 		for (i = (uint32_t)(key * 0x9e3779b97f4a7c15ull >> 40) &
