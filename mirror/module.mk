@@ -22,8 +22,8 @@ $(O)/sbpl-mirror: $(O)/mirror/sbpl-mirror.o $(MIRROR_OBJ) \
 	$(Q)$(CC) $(LDALL) -o $@ $(filter %.o,$^) $(O)/libsbpl.a \
 	    $(MIRROR_LIBS) $(if $(MIRROR_COV),$(COVERAGE_LIBS)) $(LIBS_CORE)
 
-# the overhead benchmark's trap floor installs sbpl-mirror's own filter
-$(O)/tests/bench/bench_mirror: $(O)/mirror/seccomp.o
+# the overhead benchmark's trap floors install sbpl-mirror's own filters
+$(O)/tests/bench/bench_mirror: $(MIRROR_OBJ)
 $(O)/tests/bench/bench_mirror: LIBS_CORE += $(MIRROR_LIBS)
 
 # the pure operation map, table-tested without tracing (COVERAGE.md §6.8)

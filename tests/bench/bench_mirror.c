@@ -1,8 +1,11 @@
 /*
 ** The tracer's overhead (COVERAGE.md §6.3, DESIGN.md §13.7): two workloads
 ** run untraced, under `sbpl-mirror run` with each backend, and under
-** `strace -f`, interleaved, in the same run; the median wall time of each
-** and its ratio to the untraced median. The syscall-heavy workload is the
+** `strace -f`, interleaved in rounds in the same run: the median wall
+** time of each, and the median of its ratios to the untraced run of the
+** same round (paired: this machine's speed drifts between rounds by more
+** than the differences measured, which a ratio of medians would fold in),
+** with their range. The syscall-heavy workload is the
 ** one of COVERAGE.md §6.3 (three `find /usr/include -newer` passes, a tar
 ** of /usr/include, cat over the .conf files of /etc); the realistic one compiles a
 ** small generated C project with cc, one file after another. Targets:
@@ -13,13 +16,16 @@
 ** (here file-read-metadata: the profile ends by allowing it for every
 ** path).
 **
-** A seventh configuration is the floor of the unotify design on the
+** Two more configurations are the floor of the unotify design on the
 ** machine at hand: the same seccomp filter as sbpl-mirror's (mirror/
 ** seccomp.c, linked in), every trap answered at once by a loop that reads
-** nothing, decides nothing and records nothing. Its time less the
-** untraced time, over the number of traps, is what one trap's round trip
-** costs the target here; no tracer that stops the target at each watched
-** call can be faster than that configuration.
+** nothing, decides nothing and records nothing; once with the filter of
+** exact trapping, once with the one --trap=decisive installs for the
+** benchmark's profile (its untrapped calls computed as sbpl-mirror
+** computes them, sb_supervise_untrap). Their time less the untraced time,
+** over the number of traps, is what one trap's round trip costs the
+** target here; no tracer that stops the target at the same calls can be
+** faster than the floor of its filter.
 **
 ** bench/run pins benchmarks to one core; a tracer's cost depends on the
 ** supervisor having a core of its own, as it has in use, so this one
@@ -44,23 +50,30 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compiler/compile.h"
 #include "mirror/kernel.h"
 #include "mirror/seccomp.h"
+#include "mirror/supervisor.h"
 
-#define REPS 5
+#define REPS 9
 #define NFILES 12
 
 enum config {
-	BASE, FLOOR, UNOTIFY, PTRACE, DUNOTIFY, DPTRACE, STRACE, NCONFIG
+	BASE, FLOOR, UNOTIFY, PTRACE, DFLOOR, DUNOTIFY, DPTRACE, STRACE,
+	NCONFIG
 };
 static const char *const confname[NCONFIG] = {
 	"untraced", "trap floor (answer only)", "unotify", "ptrace",
-	"unotify --trap=decisive", "ptrace --trap=decisive", "strace -f",
+	"decisive floor", "unotify --trap=decisive", "ptrace --trap=decisive",
+	"strace -f",
 };
 static const char *const confkey[NCONFIG] = {
-	"base", "floor", "unotify", "ptrace", "unotify_decisive",
-	"ptrace_decisive", "strace",
+	"base", "floor", "unotify", "ptrace", "decisive_floor",
+	"unotify_decisive", "ptrace_decisive", "strace",
 };
+
+/* The calls --trap=decisive leaves to the kernel for the profile. */
+static unsigned char decisive_skip[SB_SYS_COUNT];
 
 /*
 ** A profile as one is written for a build: everything under the work
@@ -134,7 +147,7 @@ timed(const char *const argv[])
 ** Wall seconds, or -1; *NTRAPS the traps answered.
 */
 static double
-floorrun(const char *script, long *ntraps)
+floorrun(const char *script, const unsigned char *skip, long *ntraps)
 {
 	struct sb_seccomp_opts o;
 	struct seccomp_notif req;
@@ -159,6 +172,7 @@ floorrun(const char *script, long *ntraps)
 		memset(&o, 0, sizeof o);
 		o.action = SB_SECCOMP_NOTIFY;
 		o.no_new_privs = 1;
+		o.skip = skip;
 		close(ready[0]);
 		close(go[1]);
 		if ((fd = open("/dev/null", O_WRONLY)) >= 0) {
@@ -217,6 +231,25 @@ floorrun(const char *script, long *ntraps)
 	return now() - t0;
 }
 
+/* decisive_skip for PROF with WORK as its parameter, as sbpl-mirror's. */
+static int
+untrap(const char *prof, const char *work)
+{
+	struct sb_define def = { "WORK", work };
+	struct sb_options o;
+	struct sb_unit u;
+	const char *in[1] = { prof };
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.params = &def;
+	o.nparams = 1;
+	if ((rc = sb_compile(&u, &o, in, 1, SB_STAGE_EVAL)) == 0)
+		sb_supervise_untrap(&u, decisive_skip);
+	sb_unit_free(&u);
+	return rc;
+}
+
 static int
 bycmp(const void *a, const void *b)
 {
@@ -266,8 +299,11 @@ struct workload {
 	const char *name;
 	char script[16384];
 	long traps;                     /* answered by the floor's loop */
+	long dtraps;                    /* the same, with the decisive filter */
 	double t[NCONFIG][REPS];
 	double median[NCONFIG];
+	double ratio[NCONFIG];          /* median of the rounds' ratios */
+	double lo[NCONFIG], hi[NCONFIG];        /* their range */
 };
 
 static void
@@ -314,19 +350,50 @@ measure(struct workload *w, const char *mirror, const char *prof,
 	argv[STRACE][6] = w->script;
 	argv[STRACE][7] = NULL;
 	/* one warm-up of each, then the repetitions interleaved */
-	for (c = 0; c < NCONFIG; c++)
-		if (c == FLOOR)
-			floorrun(w->script, &w->traps);
-		else if (c != STRACE || have_strace)
-			timed(argv[c]);
-	for (r = 0; r < REPS; r++)
-		for (c = 0; c < NCONFIG; c++)
-			w->t[c][r] = c == FLOOR ? floorrun(w->script,
-			    &w->traps) : c == STRACE && !have_strace ? -1 :
-			    timed(argv[c]);
+	for (r = -1; r < REPS; r++)
+		for (c = 0; c < NCONFIG; c++) {
+			double t = c == FLOOR ? floorrun(w->script, NULL,
+			    &w->traps) : c == DFLOOR ? floorrun(w->script,
+			    decisive_skip, &w->dtraps) : c == STRACE &&
+			    !have_strace ? -1 : timed(argv[c]);
+			if (r >= 0)     /* the first round warms up */
+				w->t[c][r] = t;
+		}
+	for (c = 0; c < NCONFIG; c++) {
+		double q[REPS];
+		for (r = 0; r < REPS; r++)
+			q[r] = w->t[c][r] < 0 || w->t[BASE][r] <= 0 ? -1 :
+			    w->t[c][r] / w->t[BASE][r];
+		qsort(q, REPS, sizeof q[0], bycmp);
+		w->ratio[c] = q[0] < 0 ? -1 : q[REPS / 2];
+		w->lo[c] = q[0];
+		w->hi[c] = q[REPS - 1];
+	}
 	for (c = 0; c < NCONFIG; c++) {
 		qsort(w->t[c], REPS, sizeof w->t[c][0], bycmp);
 		w->median[c] = w->t[c][0] < 0 ? -1 : w->t[c][REPS / 2];
+	}
+}
+
+/* What one stop costs the target with the filter of config FL, and
+** what the mirror with the same filter (config MIR) adds a trap. */
+static void
+floors(const struct workload *w, FILE *out, const char *key, int fl,
+    int mir, long traps)
+{
+	double stop, add;
+
+	if (w->median[fl] <= 0 || traps <= 0)
+		return;
+	stop = (w->median[fl] - w->median[BASE]) * 1e6 / (double)traps;
+	add = (w->median[mir] - w->median[fl]) * 1e6 / (double)traps;
+	printf("  %s: %ld traps a run; one stop costs the target %.2f us, "
+	    "the mirror adds %.2f us a trap\n", confname[fl], traps, stop,
+	    add);
+	if (out) {
+		fprintf(out, "mirror_%s_%straps\t%ld\n", w->key, key, traps);
+		fprintf(out, "mirror_%s_%strap_us\t%.2f\n", w->key, key,
+		    stop);
 	}
 }
 
@@ -335,50 +402,46 @@ report(const struct workload *w, FILE *out, double target)
 {
 	int c;
 
-	printf("mirror %s (median of %d):\n", w->name, REPS);
+	printf("mirror %s (%d rounds; median time, and the median of the "
+	    "rounds' ratios to the untraced run of the same round, with "
+	    "their range):\n", w->name, REPS);
 	for (c = 0; c < NCONFIG; c++) {
 		if (w->median[c] < 0) {
 			printf("  %-24s  not run\n", confname[c]);
 			continue;
 		}
-		printf("  %-24s  %7.3f s  %5.2fx\n", confname[c], w->median[c],
-		    w->median[c] / w->median[BASE]);
+		if (c == BASE)
+			printf("  %-24s  %7.3f s\n", confname[c], w->median[c]);
+		else
+			printf("  %-24s  %7.3f s  %5.2fx  (%.2f-%.2f)\n",
+			    confname[c], w->median[c], w->ratio[c], w->lo[c],
+			    w->hi[c]);
 		if (out) {
 			fprintf(out, "mirror_%s_%s_s\t%.3f\n", w->key,
 			    confkey[c], w->median[c]);
 			if (c != BASE)
 				fprintf(out, "mirror_%s_%s_ratio\t%.2f\n",
-				    w->key, confkey[c],
-				    w->median[c] / w->median[BASE]);
+				    w->key, confkey[c], w->ratio[c]);
 		}
 	}
-	if (w->median[FLOOR] > 0 && w->traps > 0) {
-		printf("  traps a run: %ld; one round trip costs the target "
-		    "%.2f us (floor); unotify adds %.2f us a trap over it\n",
-		    w->traps, (w->median[FLOOR] - w->median[BASE]) * 1e6 /
-		    (double)w->traps, (w->median[UNOTIFY] - w->median[FLOOR]) *
-		    1e6 / (double)w->traps);
-		if (out) {
-			fprintf(out, "mirror_%s_traps\t%ld\n", w->key,
-			    w->traps);
-			fprintf(out, "mirror_%s_trap_us\t%.2f\n", w->key,
-			    (w->median[FLOOR] - w->median[BASE]) * 1e6 /
-			    (double)w->traps);
-		}
-	}
+	floors(w, out, "", FLOOR, UNOTIFY, w->traps);
+	floors(w, out, "decisive_", DFLOOR, DUNOTIFY, w->dtraps);
 	printf("  target: at most %.1fx: unotify%s, unotify --trap=decisive%s; "
 	    "faster than strace -f%s\n", target,
-	    w->median[UNOTIFY] / w->median[BASE] <= target ? " met" :
-	    " NOT met", w->median[DUNOTIFY] / w->median[BASE] <= target ?
-	    " met" : " NOT met", w->median[STRACE] < 0 ? " (not run)" :
+	    w->ratio[UNOTIFY] <= target ? " met" : " NOT met",
+	    w->ratio[DUNOTIFY] <= target ? " met" : " NOT met",
+	    w->median[STRACE] < 0 ? " (not run)" :
 	    w->median[UNOTIFY] < w->median[STRACE] &&
 	    w->median[PTRACE] < w->median[STRACE] ? " (met by both backends)" :
 	    " (NOT met)");
-	if (w->median[FLOOR] > 0 && w->median[FLOOR] / w->median[BASE] >
-	    target)
+	if (w->ratio[FLOOR] > target)
 		printf("  (no tracer that stops the target at every watched "
 		    "call meets it here: the trap floor alone is %.2fx)\n",
-		    w->median[FLOOR] / w->median[BASE]);
+		    w->ratio[FLOOR]);
+	if (w->ratio[DFLOOR] > 0)
+		printf("  (stopping at the calls --trap=decisive traps costs "
+		    "%.2fx alone; the mirror's own work adds %.2fx)\n",
+		    w->ratio[DFLOOR], w->ratio[DUNOTIFY] - w->ratio[DFLOOR]);
 }
 
 int
@@ -415,6 +478,11 @@ main(int argc, char **argv)
 	snprintf(ref, sizeof ref, "%s/ref", work);
 	writefile(prof, profile);
 	writefile(ref, "");
+	if (untrap(prof, work) < 0) {
+		fprintf(stderr, "bench_mirror: the benchmark's profile does not "
+		    "compile\n");
+		return 1;
+	}
 	w[0].key = "micro";
 	w[0].name = "syscall-heavy (find, tar, cat)";
 	snprintf(w[0].script, sizeof w[0].script,
