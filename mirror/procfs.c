@@ -130,7 +130,7 @@ field(const char *buf, const char *key)
 }
 
 int
-sb_procfs_info(pid_t tid, struct sb_procinfo *out)
+sb_procfs_stat(pid_t tid, struct sb_procinfo *out)
 {
 	char buf[2048], *p;
 	unsigned long long v;
@@ -159,6 +159,16 @@ sb_procfs_info(pid_t tid, struct sb_procinfo *out)
 		}
 	}
 	out->tgid = tid;
+	return 0;
+}
+
+int
+sb_procfs_info(pid_t tid, struct sb_procinfo *out)
+{
+	char buf[2048];
+
+	if (sb_procfs_stat(tid, out) < 0)
+		return -1;
 	if (slurp(tid, "status", buf, sizeof buf) > 0) {
 		int64_t t = field(buf, "\nTgid:");
 		if (t > 0)

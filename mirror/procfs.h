@@ -45,6 +45,12 @@ struct sb_procinfo {
 int sb_procfs_info(pid_t tid, struct sb_procinfo *out);
 
 /*
+** The same from /proc/TID/stat alone, without /proc/TID/status: TGID is
+** left as TID. For a task already known, which cannot change group.
+*/
+int sb_procfs_stat(pid_t tid, struct sb_procinfo *out);
+
+/*
 ** TID's arguments (/proc/TID/cmdline, NUL-separated) into BUF, at most
 ** CAP bytes; their length, or -1.
 */

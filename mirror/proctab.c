@@ -120,6 +120,21 @@ fill(struct sb_proctab *t, struct sb_proc *p)
 {
 	struct sb_procinfo info, leader;
 
+	if (p->start && !p->dead) {
+		/*
+		** Checked again after a fork: the same task (same start) is
+		** in the same thread group; only its parent and process group
+		** can have changed, which stat alone tells.
+		*/
+		if (sb_procfs_stat((pid_t)p->tid, &info) < 0)
+			return -1;
+		if (info.start == p->start) {
+			p->ppid = info.ppid;
+			p->pgrp = info.pgrp;
+			p->forkgen = t->forkgen;
+			return 0;
+		}
+	}
 	if (sb_procfs_info((pid_t)p->tid, &info) < 0)
 		return -1;
 	if (p->start != info.start || p->dead)
