@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "mirror/kernel.h"
 #include "mirror/procfs.h"
 
 #define PAGE 4096u
@@ -162,6 +164,23 @@ sb_procfs_stat(pid_t tid, struct sb_procinfo *out)
 	return 0;
 }
 
+/*
+** Whether TID leads its thread group: pidfd_open(2) takes only leaders
+** (EINVAL for another thread). Two calls instead of formatting the whole
+** of /proc/TID/status for its Tgid line. -1 when it cannot tell.
+*/
+static int
+leader(pid_t tid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, tid, 0);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno == EINVAL ? 0 : -1;
+}
+
 int
 sb_procfs_info(pid_t tid, struct sb_procinfo *out)
 {
@@ -169,6 +188,8 @@ sb_procfs_info(pid_t tid, struct sb_procinfo *out)
 
 	if (sb_procfs_stat(tid, out) < 0)
 		return -1;
+	if (leader(tid) == 1)
+		return 0;
 	if (slurp(tid, "status", buf, sizeof buf) > 0) {
 		int64_t t = field(buf, "\nTgid:");
 		if (t > 0)
