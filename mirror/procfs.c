@@ -2,7 +2,8 @@
 ** procfs.c: reading a traced process from outside. Memory goes through
 ** process_vm_readv(2), one call per page so that a string ending just
 ** before an unmapped page is still read; /proc/TID/mem is the fallback
-** where that call is refused. Links and status come from /proc/TID/.
+** where that call is refused. Links and status come from /proc/TID/,
+** whether a thread leads its group from pidfd_open(2).
 ** Nothing here caches or interprets: capture.c decides what to read.
 */
 #define _GNU_SOURCE

@@ -41,7 +41,11 @@ struct sb_procinfo {
 	uint64_t start;         /* start time in clock ticks since boot */
 };
 
-/* Fill *OUT for TID from /proc/TID/stat and status; 0, or -1 (gone). */
+/*
+** Fill *OUT for TID from /proc/TID/stat; its thread group is TID when
+** pidfd_open(2) takes it as a leader, else read from /proc/TID/status.
+** 0, or -1 (gone).
+*/
 int sb_procfs_info(pid_t tid, struct sb_procinfo *out);
 
 /*
