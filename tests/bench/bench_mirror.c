@@ -155,7 +155,7 @@ floorrun(const char *script, const unsigned char *skip, long *ntraps)
 	struct seccomp_notif_sizes sz;
 	struct pollfd p;
 	double t0 = now();
-	int ready[2], go[2], fd = -1, pidfd, lis, st;
+	int ready[2], go[2], fd = -1, pidfd, lis, st, sent;
 	char c = 0;
 	pid_t pid;
 
@@ -164,10 +164,18 @@ floorrun(const char *script, const unsigned char *skip, long *ntraps)
 	    sz.seccomp_notif > sizeof req || sz.seccomp_notif_resp >
 	    sizeof resp || pipe(ready) < 0)
 		return -1;
-	if (pipe(go) < 0)
+	if (pipe(go) < 0) {
+		close(ready[0]);
+		close(ready[1]);
 		return -1;
-	if ((pid = fork()) < 0)
+	}
+	if ((pid = fork()) < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		close(go[0]);
+		close(go[1]);
 		return -1;
+	}
 	if (pid == 0) {
 		memset(&o, 0, sizeof o);
 		o.action = SB_SECCOMP_NOTIFY;
@@ -193,6 +201,8 @@ floorrun(const char *script, const unsigned char *skip, long *ntraps)
 	if (read(ready[0], &fd, sizeof fd) != sizeof fd || fd < 0 ||
 	    (pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0 ||
 	    (lis = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0)) < 0) {
+		close(ready[0]);
+		close(go[1]);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;
@@ -201,9 +211,14 @@ floorrun(const char *script, const unsigned char *skip, long *ntraps)
 	close(pidfd);
 	ioctl(lis, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 	    (unsigned long long)SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
-	if (write(go[1], &c, 1) != 1)
-		return -1;
+	sent = write(go[1], &c, 1) == 1;
 	close(go[1]);
+	if (!sent) {
+		close(lis);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
 	for (;;) {
 		p.fd = lis;
 		p.events = POLLIN;
