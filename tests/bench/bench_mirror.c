@@ -10,7 +10,10 @@
 ** of /usr/include, cat over the .conf files of /etc); the realistic one compiles a
 ** small generated C project with cc, one file after another. Targets:
 ** at most 4x on the first, 1.3x on the second, faster than strace -f.
-** The mirror runs with --trace-out, so writing every access is included,
+** The mirror records into coverage.db as it is used (-o, one database a
+** configuration, kept across the rounds so that each run is added to a
+** file that has runs already: attribution, the batched commits and the
+** per-rule counts are all in the time),
 ** once trapping every watched call and once with --trap=decisive, which
 ** leaves to the kernel what the profile decides alike for every argument
 ** (here file-read-metadata: the profile ends by allowing it for every
@@ -325,12 +328,11 @@ static void
 measure(struct workload *w, const char *mirror, const char *prof,
     const char *work, int have_strace)
 {
-	char param[4200], trace[4200];
+	char param[4200], db[NCONFIG][4200];
 	const char *argv[NCONFIG][16];
 	int c, r, k;
 
 	snprintf(param, sizeof param, "WORK=%s", work);
-	snprintf(trace, sizeof trace, "%s/trace.jsonl", work);
 	argv[BASE][0] = "/bin/sh";
 	argv[BASE][1] = "-c";
 	argv[BASE][2] = w->script;
@@ -348,8 +350,9 @@ measure(struct workload *w, const char *mirror, const char *prof,
 		argv[c][k++] = prof;
 		argv[c][k++] = "-D";
 		argv[c][k++] = param;
-		argv[c][k++] = "--trace-out";
-		argv[c][k++] = trace;
+		snprintf(db[c], sizeof db[c], "%s/%s.db", work, confkey[c]);
+		argv[c][k++] = "-o";
+		argv[c][k++] = db[c];
 		argv[c][k++] = "--";
 		argv[c][k++] = "/bin/sh";
 		argv[c][k++] = "-c";
