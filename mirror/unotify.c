@@ -37,8 +37,6 @@
 #include "mirror/backend.h"
 #include "mirror/kernel.h"
 
-#define PENDING 64              /* notifications received, not yet answered */
-
 struct unotify {
 	struct sb_backend b;
 	struct sb_capture *cx;
@@ -48,8 +46,8 @@ struct unotify {
 	int reaped;
 	int hup;                /* the listener hung up */
 	uint64_t id;            /* of the notification being answered */
-	char *reqs;             /* PENDING received requests of REQSIZE bytes */
-	uint32_t first, n;      /* a ring over REQS */
+	struct seccomp_notif *req;      /* received, REQSIZE bytes */
+	int have;               /* REQ holds one not yet taken by next() */
 	struct seccomp_notif_resp *resp;
 	size_t reqsize, respsize;
 };
@@ -95,7 +93,7 @@ start(struct sb_backend *b, const char *path, char *const argv[],
 	u->reqsize = (u->reqsize + 7) & ~(size_t)7;
 	u->respsize = sz.seccomp_notif_resp > sizeof *u->resp ?
 	    sz.seccomp_notif_resp : sizeof *u->resp;
-	u->reqs = xcalloc(PENDING, u->reqsize);
+	u->req = xcalloc(1, u->reqsize);
 	u->resp = xcalloc(1, u->respsize);
 	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 ||
 	    pipe2(err, O_CLOEXEC) < 0) {
@@ -178,23 +176,15 @@ reap(struct unotify *u)
 	u->pidfd = -1;
 }
 
-static struct seccomp_notif *
-req(struct unotify *u, uint32_t i)
-{
-	return (struct seccomp_notif *)(void *)(u->reqs +
-	    ((u->first + i) % PENDING) * u->reqsize);
-}
-
 /*
-** Wait up to TIMEOUT ms for the listener or the child; then receive every
-** notification pending. Returns 0, 1 when a signal cut the wait short,
-** or -1 on a failure of the listener.
+** Wait up to TIMEOUT ms for the listener or the child; then receive one
+** notification, if one is pending. Returns 0, 1 when a signal cut the
+** wait short, or -1 on a failure of the listener.
 */
 static int
 receive(struct unotify *u, int timeout)
 {
 	struct pollfd p[2];
-	struct seccomp_notif *r;
 	int n, k = u->reaped ? 1 : 2;
 
 	for (;;) {
@@ -203,7 +193,7 @@ receive(struct unotify *u, int timeout)
 		p[1].fd = u->pidfd;
 		p[1].events = POLLIN;
 		p[0].revents = p[1].revents = 0;
-		n = poll(p, k, u->n ? 0 : timeout);
+		n = poll(p, k, timeout);
 		if (n < 0)
 			return errno == EINTR ? 1 : -1;
 		if (!u->reaped && p[1].revents)
@@ -211,18 +201,23 @@ receive(struct unotify *u, int timeout)
 		if (p[0].revents & (POLLHUP | POLLERR) && !(p[0].revents &
 		    POLLIN))
 			u->hup = 1;
-		if (!(p[0].revents & POLLIN) || u->n == PENDING)
+		if (!(p[0].revents & POLLIN))
 			return 0;
-		r = req(u, u->n);
-		memset(r, 0, u->reqsize);
-		if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_RECV, r) < 0) {
+		memset(u->req, 0, u->reqsize);
+		if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_RECV, u->req) < 0) {
 			if (errno == EINTR || errno == ENOENT)
 				continue;
 			return -1;
 		}
-		u->n++;
+		u->have = 1;
 		u->b.nevents++;
-		timeout = 0;    /* take what else is pending, then return */
+		/*
+		** One at a time: the thread that made it waits for the
+		** answer, and whatever else is pending is still there at
+		** the next call's poll. Looking again now would cost every
+		** trap a second poll(2).
+		*/
+		return 0;
 	}
 }
 
@@ -234,12 +229,12 @@ next(struct sb_backend *b, struct sb_sysrec *rec, int timeout)
 	int got;
 
 	for (;;) {
-		if ((got = receive(u, u->n ? 0 : timeout)) < 0) {
+		if ((got = receive(u, timeout)) < 0) {
 			b->failed = 1;
 			b->failerr = errno;
 			return -1;
 		}
-		if (u->n)
+		if (u->have)
 			break;
 		if (got > 0)
 			return 0;       /* a signal: the supervisor looks at it */
@@ -255,9 +250,8 @@ next(struct sb_backend *b, struct sb_sysrec *rec, int timeout)
 		if (timeout >= 0)
 			return 0;
 	}
-	r = req(u, 0);
-	u->first = (u->first + 1) % PENDING;
-	u->n--;
+	r = u->req;
+	u->have = 0;
 	u->id = r->id;
 	if (sb_capture(u->cx, r->pid, r->data.arch, r->data.nr,
 	    (const uint64_t *)r->data.args, rec) < 0)
@@ -315,7 +309,7 @@ free_(struct sb_backend *b)
 		close(u->pidfd);
 	if (b->execerr >= 0)
 		close(b->execerr);
-	free(u->reqs);
+	free(u->req);
 	free(u->resp);
 	free(u);
 }
