@@ -37,6 +37,8 @@
 #include "mirror/backend.h"
 #include "mirror/kernel.h"
 
+#define PENDING 64              /* notifications received, not yet answered */
+
 struct unotify {
 	struct sb_backend b;
 	struct sb_capture *cx;
@@ -46,8 +48,8 @@ struct unotify {
 	int reaped;
 	int hup;                /* the listener hung up */
 	uint64_t id;            /* of the notification being answered */
-	struct seccomp_notif *req;      /* received, REQSIZE bytes */
-	int have;               /* REQ holds one not yet taken by next() */
+	char *reqs;             /* PENDING received requests of REQSIZE bytes */
+	uint32_t first, n;      /* a ring over REQS */
 	struct seccomp_notif_resp *resp;
 	size_t reqsize, respsize;
 };
@@ -93,7 +95,7 @@ start(struct sb_backend *b, const char *path, char *const argv[],
 	u->reqsize = (u->reqsize + 7) & ~(size_t)7;
 	u->respsize = sz.seccomp_notif_resp > sizeof *u->resp ?
 	    sz.seccomp_notif_resp : sizeof *u->resp;
-	u->req = xcalloc(1, u->reqsize);
+	u->reqs = xcalloc(PENDING, u->reqsize);
 	u->resp = xcalloc(1, u->respsize);
 	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 ||
 	    pipe2(err, O_CLOEXEC) < 0) {
@@ -176,15 +178,23 @@ reap(struct unotify *u)
 	u->pidfd = -1;
 }
 
+static struct seccomp_notif *
+req(struct unotify *u, uint32_t i)
+{
+	return (struct seccomp_notif *)(void *)(u->reqs +
+	    ((u->first + i) % PENDING) * u->reqsize);
+}
+
 /*
-** Wait up to TIMEOUT ms for the listener or the child; then receive one
-** notification, if one is pending. Returns 0, 1 when a signal cut the
-** wait short, or -1 on a failure of the listener.
+** Wait up to TIMEOUT ms for the listener or the child; then receive every
+** notification pending. Returns 0, 1 when a signal cut the wait short,
+** or -1 on a failure of the listener.
 */
 static int
 receive(struct unotify *u, int timeout)
 {
 	struct pollfd p[2];
+	struct seccomp_notif *r;
 	int n, k = u->reaped ? 1 : 2;
 
 	for (;;) {
@@ -193,7 +203,7 @@ receive(struct unotify *u, int timeout)
 		p[1].fd = u->pidfd;
 		p[1].events = POLLIN;
 		p[0].revents = p[1].revents = 0;
-		n = poll(p, k, timeout);
+		n = poll(p, k, u->n ? 0 : timeout);
 		if (n < 0)
 			return errno == EINTR ? 1 : -1;
 		if (!u->reaped && p[1].revents)
@@ -201,23 +211,18 @@ receive(struct unotify *u, int timeout)
 		if (p[0].revents & (POLLHUP | POLLERR) && !(p[0].revents &
 		    POLLIN))
 			u->hup = 1;
-		if (!(p[0].revents & POLLIN))
+		if (!(p[0].revents & POLLIN) || u->n == PENDING)
 			return 0;
-		memset(u->req, 0, u->reqsize);
-		if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_RECV, u->req) < 0) {
+		r = req(u, u->n);
+		memset(r, 0, u->reqsize);
+		if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_RECV, r) < 0) {
 			if (errno == EINTR || errno == ENOENT)
 				continue;
 			return -1;
 		}
-		u->have = 1;
+		u->n++;
 		u->b.nevents++;
-		/*
-		** One at a time: the thread that made it waits for the
-		** answer, and whatever else is pending is still there at
-		** the next call's poll. Looking again now would cost every
-		** trap a second poll(2).
-		*/
-		return 0;
+		timeout = 0;    /* take what else is pending, then return */
 	}
 }
 
@@ -229,12 +234,12 @@ next(struct sb_backend *b, struct sb_sysrec *rec, int timeout)
 	int got;
 
 	for (;;) {
-		if ((got = receive(u, timeout)) < 0) {
+		if ((got = receive(u, u->n ? 0 : timeout)) < 0) {
 			b->failed = 1;
 			b->failerr = errno;
 			return -1;
 		}
-		if (u->have)
+		if (u->n)
 			break;
 		if (got > 0)
 			return 0;       /* a signal: the supervisor looks at it */
@@ -250,8 +255,9 @@ next(struct sb_backend *b, struct sb_sysrec *rec, int timeout)
 		if (timeout >= 0)
 			return 0;
 	}
-	r = u->req;
-	u->have = 0;
+	r = req(u, 0);
+	u->first = (u->first + 1) % PENDING;
+	u->n--;
 	u->id = r->id;
 	if (sb_capture(u->cx, r->pid, r->data.arch, r->data.nr,
 	    (const uint64_t *)r->data.args, rec) < 0)
@@ -309,7 +315,7 @@ free_(struct sb_backend *b)
 		close(u->pidfd);
 	if (b->execerr >= 0)
 		close(b->execerr);
-	free(u->req);
+	free(u->reqs);
 	free(u->resp);
 	free(u);
 }
